@@ -1,0 +1,204 @@
+using Nabla.Internal;
+
+namespace Nabla;
+
+/// <summary>Records ops into the dynamic graph and runs the backward pass over it.</summary>
+internal static class Graph
+{
+    [ThreadStatic] private static bool t_inBackward;
+
+    /// <summary>Attaches <paramref name="backward"/> to <paramref name="output"/> when grad mode is on and any
+    /// input requires a gradient; checks the output for NaN/∞ in anomaly mode.</summary>
+    /// <param name="output">The op's freshly made result.</param>
+    /// <param name="op">The op's name, for errors and <see cref="Node.Name"/>.</param>
+    /// <param name="inputs">The op's tensor inputs, in the order the backward returns their gradients.</param>
+    /// <param name="backward">dL/d(output) → dL/d(input) for each input (null where none is needed).</param>
+    public static Tensor Record(Tensor output, string op, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
+    {
+        // Ops run by a backward function are checked as that node's gradients, not as forwards of their own.
+        if (Anomaly.IsEnabled && !t_inBackward) Anomaly.Check(output, op, "forward");
+        if (!GradMode.IsEnabled) return output;
+        foreach (Tensor t in inputs)
+        {
+            if (!t.RequiresGrad) continue;
+            output.GradFn = new Node(op, inputs, backward);
+            output.RequiresGradFromGraph();
+            return output;
+        }
+        return output;
+    }
+
+    /// <summary>True when an op on these inputs will be recorded.</summary>
+    public static bool Needed(Tensor a) => a.RequiresGrad && GradMode.IsEnabled;
+
+    /// <summary>Accumulates gradients into the leaves' <see cref="Tensor.Grad"/>.</summary>
+    public static void Backward(Tensor[] roots, Tensor[]? gradients, bool retainGraph)
+        => Run(roots, gradients, retainGraph, capture: null);
+
+    /// <summary>Computes gradients of <paramref name="roots"/> for <paramref name="inputs"/> without touching
+    /// any <see cref="Tensor.Grad"/>.</summary>
+    public static Tensor?[] Grad(Tensor[] roots, Tensor[] inputs, Tensor[]? gradients, bool retainGraph, bool allowUnused)
+    {
+        var capture = new Dictionary<object, Tensor?>(ReferenceEqualityComparer.Instance);
+        foreach (Tensor x in inputs)
+        {
+            if (!x.RequiresGrad)
+                throw new InvalidOperationException($"Autograd.Grad: an input of shape {x.ShapeString} does not require grad.");
+            capture[Key(x)] = null;
+        }
+        Run(roots, gradients, retainGraph, capture);
+        var result = new Tensor?[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            result[i] = capture[Key(inputs[i])];
+            if (result[i] is null && !allowUnused)
+                throw new InvalidOperationException(
+                    $"Autograd.Grad: input {i} of shape {inputs[i].ShapeString} was not used to compute the outputs; pass allowUnused: true to get null for it.");
+        }
+        return result;
+    }
+
+    private static object Key(Tensor t) => (object?)t.GradFn ?? t;
+
+    private static void Run(Tensor[] roots, Tensor[]? gradients, bool retainGraph, Dictionary<object, Tensor?>? capture)
+    {
+        if (gradients is not null && gradients.Length != roots.Length)
+            throw new ArgumentException($"Backward: {roots.Length} outputs but {gradients.Length} gradients.");
+        using var noGrad = GradMode.Disable();
+        bool wasInBackward = t_inBackward;
+        t_inBackward = true;
+        try
+        {
+            RunGraph(roots, gradients, retainGraph, capture);
+        }
+        finally
+        {
+            t_inBackward = wasInBackward;
+        }
+    }
+
+    private static void RunGraph(Tensor[] roots, Tensor[]? gradients, bool retainGraph, Dictionary<object, Tensor?>? capture)
+    {
+
+        var pending = new Dictionary<Node, Tensor>(ReferenceEqualityComparer.Instance);
+        var rootNodes = new List<Node>();
+        for (int i = 0; i < roots.Length; i++)
+        {
+            Tensor root = roots[i];
+            Tensor g = RootGradient(root, gradients?[i], i);
+            if (root.GradFn is null)
+            {
+                if (!root.RequiresGrad)
+                    throw new InvalidOperationException(
+                        $"Backward: output {i} of shape {root.ShapeString} does not require grad and has no GradFn.");
+                Deliver(root, g, capture);
+                continue;
+            }
+            Accumulate(pending, root.GradFn, g);
+            rootNodes.Add(root.GradFn);
+        }
+
+        // Count, for every reachable node, how many edges point at it; a node runs once all of them delivered.
+        // The walk is iterative (an explicit stack), so graphs 100,000 ops deep do not overflow the call stack.
+        var dependencies = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<Node>();
+        foreach (Node n in rootNodes)
+        {
+            if (dependencies.TryAdd(n, 0)) stack.Push(n);
+        }
+        while (stack.Count > 0)
+        {
+            Node n = stack.Pop();
+            foreach (Node.Edge e in n.Edges)
+            {
+                if (e.Node is null) continue;
+                if (dependencies.TryGetValue(e.Node, out int c)) dependencies[e.Node] = c + 1;
+                else
+                {
+                    dependencies[e.Node] = 1;
+                    stack.Push(e.Node);
+                }
+            }
+        }
+
+        var ready = new Stack<Node>();
+        foreach (Node n in rootNodes)
+        {
+            if (dependencies[n] == 0 && !ready.Contains(n)) ready.Push(n);
+        }
+        while (ready.Count > 0)
+        {
+            Node node = ready.Pop();
+            pending.Remove(node, out Tensor? g);
+            Tensor?[]? inputGrads = null;
+            if (g is not null)
+            {
+                if (capture is not null && capture.ContainsKey(node)) capture[node] = Sum(capture[node], g);
+                Func<Tensor, Tensor?[]> backward = node.BackwardFunction ?? throw new InvalidOperationException(
+                    $"Backward: trying to backward through {node.Name} a second time; its saved tensors were freed. Pass retainGraph: true to the first Backward.");
+                inputGrads = backward(g);
+                if (!retainGraph) node.BackwardFunction = null;
+                Check(node, inputGrads);
+            }
+            for (int i = 0; i < node.Edges.Length; i++)
+            {
+                Node.Edge e = node.Edges[i];
+                Tensor? gi = inputGrads?[i];
+                if (e.Node is not null)
+                {
+                    if (gi is not null) Accumulate(pending, e.Node, gi);
+                    int left = dependencies[e.Node] - 1;
+                    dependencies[e.Node] = left;
+                    if (left == 0) ready.Push(e.Node);
+                }
+                else if (e.Leaf is not null && gi is not null) Deliver(e.Leaf, gi, capture);
+            }
+        }
+    }
+
+    private static Tensor RootGradient(Tensor root, Tensor? given, int index)
+    {
+        if (given is null)
+        {
+            if (root.NumEl != 1)
+                throw new InvalidOperationException(
+                    $"Backward: a gradient can be created implicitly only for one-element outputs; output {index} has shape {root.ShapeString}. Pass a gradient of the same shape.");
+            return Tensor.Ones(root.ShapeArray, root.DType);
+        }
+        if (!given.ShapeArray.AsSpan().SequenceEqual(root.ShapeArray))
+            throw new ArgumentException($"Backward: gradient of shape {given.ShapeString} does not match output {index} of shape {root.ShapeString}.");
+        return given.DType == root.DType ? given : given.To(root.DType);
+    }
+
+    private static void Check(Node node, Tensor?[] grads)
+    {
+        if (grads.Length != node.Edges.Length)
+            throw new InvalidOperationException($"Backward of {node.Name} returned {grads.Length} gradients for {node.Edges.Length} inputs.");
+        for (int i = 0; i < grads.Length; i++)
+        {
+            Tensor? g = grads[i];
+            if (g is null) continue;
+            if (!g.ShapeArray.AsSpan().SequenceEqual(node.InputShapes[i]))
+                throw new InvalidOperationException(
+                    $"Backward of {node.Name} returned a gradient of shape {g.ShapeString} for input {i} of shape {Layout.Format(node.InputShapes[i])}.");
+            if (Anomaly.IsEnabled) Anomaly.Check(g, node.Name, $"backward (gradient for input {i})");
+        }
+    }
+
+    private static void Accumulate(Dictionary<Node, Tensor> pending, Node node, Tensor g)
+        => pending[node] = pending.TryGetValue(node, out Tensor? old) ? old + g : g;
+
+    private static Tensor Sum(Tensor? a, Tensor b) => a is null ? b : a + b;
+
+    private static void Deliver(Tensor leaf, Tensor g, Dictionary<object, Tensor?>? capture)
+    {
+        if (capture is not null)
+        {
+            if (capture.TryGetValue(leaf, out Tensor? old)) capture[leaf] = Sum(old, g);
+            return;
+        }
+        if (g.DType != leaf.DType) g = g.To(leaf.DType);
+        if (leaf.Grad is null) leaf.Grad = g.Clone();
+        else leaf.Grad.AddInPlace(g);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Nabla.Kernels;
+
+#pragma warning disable CS1591 // One-line operator structs: the summary on each says the math.
+
+/// <summary>−x.</summary>
+public readonly struct NegateOperator<T> : IUnaryOperator<T> where T : INumber<T>
+{
+    public static T Invoke(T x) => -x;
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Negate(x, destination);
+}
+
+/// <summary>|x|.</summary>
+public readonly struct AbsOperator<T> : IUnaryOperator<T> where T : INumber<T>
+{
+    public static T Invoke(T x) => T.Abs(x);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Abs(x, destination);
+}
+
+/// <summary>sign(x) ∈ {−1, 0, 1} (NaN stays NaN).</summary>
+public readonly struct SignOperator<T> : IUnaryOperator<T> where T : INumber<T>
+{
+    public static T Invoke(T x) => T.IsNaN(x) ? x : T.CreateTruncating(T.Sign(x));
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => Elementwise.Loop<T, SignOperator<T>>(x, destination);
+}
+
+/// <summary>eˣ.</summary>
+public readonly struct ExpOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x) => T.Exp(x);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Exp(x, destination);
+}
+
+/// <summary>ln x.</summary>
+public readonly struct LogOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x) => T.Log(x);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Log(x, destination);
+}
+
+/// <summary>ln(1 + x), accurate for small x: with u = 1 + x rounded, ln(u)·x/(u − 1) cancels the rounding
+/// error of u (Goldberg, "What every computer scientist should know about floating-point arithmetic", Thm 4).</summary>
+public readonly struct Log1pOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x)
+    {
+        T u = T.One + x;
+        if (u == T.One) return x;
+        if (T.IsPositiveInfinity(u)) return u;
+        return T.Log(u) * x / (u - T.One);
+    }
+
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => Elementwise.Loop<T, Log1pOperator<T>>(x, destination);
+}
+
+/// <summary>√x.</summary>
+public readonly struct SqrtOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x) => T.Sqrt(x);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Sqrt(x, destination);
+}
+
+/// <summary>1/√x.</summary>
+public readonly struct RsqrtOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x) => T.One / T.Sqrt(x);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.ReciprocalSqrt(x, destination);
+}
+
+/// <summary>sin x.</summary>
+public readonly struct SinOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x) => T.Sin(x);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Sin(x, destination);
+}
+
+/// <summary>cos x.</summary>
+public readonly struct CosOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x) => T.Cos(x);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Cos(x, destination);
+}
+
+/// <summary>σ(x) = 1/(1 + e⁻ˣ).</summary>
+public readonly struct SigmoidOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x) => T.One / (T.One + T.Exp(-x));
+    // TensorPrimitives.Sigmoid rejects empty spans; an empty tensor has nothing to compute.
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination)
+    {
+        if (!x.IsEmpty) TensorPrimitives.Sigmoid(x, destination);
+    }
+}
+
+/// <summary>tanh x.</summary>
+public readonly struct TanhOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x) => T.Tanh(x);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Tanh(x, destination);
+}
+
+/// <summary>max(x, 0); NaN stays NaN.</summary>
+public readonly struct ReluOperator<T> : IUnaryOperator<T> where T : INumber<T>
+{
+    public static T Invoke(T x) => x > T.Zero ? x : T.IsNaN(x) ? x : T.Zero;
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Max(x, T.Zero, destination);
+}
+
+/// <summary>Heaviside step H(x): 1 for x &gt; 0, else 0 (H(0) = 0, the perceptron's convention).</summary>
+public readonly struct StepOperator<T> : IUnaryOperator<T> where T : INumber<T>
+{
+    public static T Invoke(T x) => x > T.Zero ? T.One : T.Zero;
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => Elementwise.Loop<T, StepOperator<T>>(x, destination);
+}
+
+/// <summary>GELU, exact: x·Φ(x) with Φ(x) = ½(1 + erf(x/√2)).</summary>
+public readonly struct GeluOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x) => x * SpecialFunctions.NormalCdf(x);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => Elementwise.Loop<T, GeluOperator<T>>(x, destination);
+}
+
+/// <summary>d/dx GELU = Φ(x) + x·φ(x), φ the standard normal density.</summary>
+public readonly struct GeluDerivativeOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x) => SpecialFunctions.NormalCdf(x) + x * SpecialFunctions.NormalPdf(x);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => Elementwise.Loop<T, GeluDerivativeOperator<T>>(x, destination);
+}
+
+/// <summary>GELU, tanh approximation: ½x(1 + tanh(u)), u = √(2/π)(x + 0.044715x³) (Hendrycks and Gimpel,
+/// arXiv:1606.08415, eq. for the fast approximation).</summary>
+public readonly struct GeluTanhOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
+{
+    internal static readonly T Sqrt2OverPi = T.CreateChecked(0.7978845608028654);
+    internal static readonly T Cubic = T.CreateChecked(0.044715);
+    private static readonly T Half = T.CreateChecked(0.5);
+
+    public static T Invoke(T x) => Half * x * (T.One + T.Tanh(Sqrt2OverPi * (x + Cubic * x * x * x)));
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => Elementwise.Loop<T, GeluTanhOperator<T>>(x, destination);
+}
+
+/// <summary>d/dx of the tanh GELU: ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²), t = tanh(u).</summary>
+public readonly struct GeluTanhDerivativeOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
+{
+    private static readonly T Half = T.CreateChecked(0.5);
+    private static readonly T Three = T.CreateChecked(3);
+
+    public static T Invoke(T x)
+    {
+        T k = GeluTanhOperator<T>.Sqrt2OverPi, c = GeluTanhOperator<T>.Cubic;
+        T t = T.Tanh(k * (x + c * x * x * x));
+        return Half * (T.One + t) + Half * x * (T.One - t * t) * k * (T.One + Three * c * x * x);
+    }
+
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => Elementwise.Loop<T, GeluTanhDerivativeOperator<T>>(x, destination);
+}
