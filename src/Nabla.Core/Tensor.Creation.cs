@@ -17,6 +17,21 @@ public partial class Tensor
         return new Tensor(data, dtype, shape, Layout.ContiguousStrides(shape), 0);
     }
 
+    /// <summary>A contiguous tensor whose storage is not zeroed, for kernels that overwrite every element: saves
+    /// a full write pass over large outputs.</summary>
+    internal static Tensor AllocateUninitialized(DType dtype, int[] shape)
+    {
+        int n = Layout.NumEl(shape);
+        Array data = dtype switch
+        {
+            DType.Float32 => GC.AllocateUninitializedArray<float>(n),
+            DType.Float64 => GC.AllocateUninitializedArray<double>(n),
+            DType.Int64 => GC.AllocateUninitializedArray<long>(n),
+            _ => GC.AllocateUninitializedArray<bool>(n),
+        };
+        return new Tensor(data, dtype, shape, Layout.ContiguousStrides(shape), 0);
+    }
+
     internal static Tensor Wrap<T>(T[] data, int[] shape, DType dtype) => new(data, dtype, shape, Layout.ContiguousStrides(shape), 0);
 
     private static int[] CheckShape(string op, int[] shape)

@@ -35,7 +35,7 @@ public partial class Tensor
         int m = a.ShapeArray[^2], k = a.ShapeArray[^1], n = b.ShapeArray[^1];
         int[] batchA = a.ShapeArray[..^2], batchB = b.ShapeArray[..^2];
         int[] batch = Layout.Broadcast(nameof(MatMul), batchA, batchB);
-        Tensor y = Allocate(a.DType, [.. batch, m, n]);
+        Tensor y = AllocateUninitialized(a.DType, [.. batch, m, n]);
         if (y.NumEl > 0)
         {
             Tensor ae = a.ExpandRaw([.. batch, m, k]), be = b.ExpandRaw([.. batch, k, n]);

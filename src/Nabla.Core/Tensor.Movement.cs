@@ -20,7 +20,7 @@ public partial class Tensor
     internal Tensor ContiguousRaw()
     {
         if (IsContiguous) return this;
-        Tensor y = Allocate(DType, ShapeArray);
+        Tensor y = AllocateUninitialized(DType, ShapeArray);
         CopyRawTo(y);
         return y;
     }
@@ -77,7 +77,7 @@ public partial class Tensor
     /// <summary>A copy with its own storage. PyTorch: <c>tensor.clone()</c>.</summary>
     public Tensor Clone()
     {
-        Tensor y = Allocate(DType, ShapeArray);
+        Tensor y = AllocateUninitialized(DType, ShapeArray);
         CopyRawTo(y);
         return Graph.Record(y, nameof(Clone), [this], g => [g]);
     }

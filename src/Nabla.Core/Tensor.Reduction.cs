@@ -52,7 +52,7 @@ public partial class Tensor
     {
         Tensor x = DType == dtype ? this : TensorKernels.Convert(this, dtype);
         (Tensor block, int outer, int r, int inner) = x.ReductionBlock(dims);
-        Tensor y = Allocate(dtype, ReducedShape(dims, keepDim));
+        Tensor y = AllocateUninitialized(dtype, ReducedShape(dims, keepDim));
         if (y.NumEl == 0) return y;
         switch (dtype)
         {
@@ -338,7 +338,7 @@ public partial class Tensor
     {
         int last = x.Dim - 1;
         Tensor src = (d == last ? x : x.Transpose(d, last)).ContiguousRaw();
-        Tensor dst = Allocate(x.DType, src.ShapeArray);
+        Tensor dst = AllocateUninitialized(x.DType, src.ShapeArray);
         int n = x.ShapeArray[d];
         if (dst.NumEl > 0) kernel(src, dst, dst.NumEl / n, n);
         return d == last ? dst : dst.Transpose(d, last).ContiguousRaw();
@@ -349,7 +349,7 @@ public partial class Tensor
         int last = a.Dim - 1;
         Tensor sa = (d == last ? a : a.Transpose(d, last)).ContiguousRaw();
         Tensor sb = (d == last ? b : b.Transpose(d, last)).ContiguousRaw();
-        Tensor dst = Allocate(a.DType, sa.ShapeArray);
+        Tensor dst = AllocateUninitialized(a.DType, sa.ShapeArray);
         int n = a.ShapeArray[d];
         if (dst.NumEl > 0) kernel(sa, sb, dst, dst.NumEl / n, n);
         return d == last ? dst : dst.Transpose(d, last).ContiguousRaw();

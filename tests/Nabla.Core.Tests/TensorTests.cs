@@ -209,6 +209,29 @@ public sealed class TensorTests
     }
 
     [Fact]
+    public void Large_elementwise_ops_split_across_threads_give_identical_results()
+    {
+        // 300,001 elements: above the grain size, with a ragged last part.
+        Tensor a = Tensor.Rand([300_001], new Generator(1)), b = Tensor.Rand([300_001], new Generator(2));
+        int before = Threading.NumThreads;
+        try
+        {
+            Threading.NumThreads = 1;
+            float[] one = (a + b).ToArray<float>();
+            Threading.NumThreads = 2;
+            float[] two = (a + b).ToArray<float>();
+            Assert.Equal(one, two);
+            float[] av = a.ToArray<float>(), bv = b.ToArray<float>();
+            for (int i = 0; i < av.Length; i += 997) Assert.Equal(av[i] + bv[i], two[i]);
+            Assert.Equal(av[^1] + bv[^1], two[^1]);
+        }
+        finally
+        {
+            Threading.NumThreads = before;
+        }
+    }
+
+    [Fact]
     public void Item_and_ToArray_check_the_dtype()
     {
         var e = Assert.Throws<InvalidOperationException>(() => Tensor.Zeros(2).ToArray<double>());

@@ -11,7 +11,7 @@ internal static class TensorKernels
         where TD : IUnaryOperator<double>
     {
         Tensor c = x.ContiguousRaw();
-        Tensor y = Tensor.Allocate(c.DType, x.ShapeArray);
+        Tensor y = Tensor.AllocateUninitialized(c.DType, x.ShapeArray);
         switch (c.DType)
         {
             case DType.Float32: TF.Invoke(c.AsSpan<float>(), y.AsSpan<float>()); break;
@@ -28,7 +28,7 @@ internal static class TensorKernels
     {
         if (x.DType != DType.Int64) return Unary<TF, TD>(x, op);
         Tensor c = x.ContiguousRaw();
-        Tensor y = Tensor.Allocate(DType.Int64, x.ShapeArray);
+        Tensor y = Tensor.AllocateUninitialized(DType.Int64, x.ShapeArray);
         TL.Invoke(c.AsSpan<long>(), y.AsSpan<long>());
         return y;
     }
@@ -54,13 +54,23 @@ internal static class TensorKernels
     public static Tensor Binary<T, TOp>(Tensor a, Tensor b, string op) where TOp : IBinaryOperator<T>
     {
         int[] shape = Layout.Broadcast(op, a.ShapeArray, b.ShapeArray);
-        Tensor y = Tensor.Allocate(a.DType, shape);
+        Tensor y = Tensor.AllocateUninitialized(a.DType, shape);
         Span<T> dst = y.AsSpan<T>();
         T[] ad = a.Array<T>(), bd = b.Array<T>();
         bool aFull = a.IsContiguous && a.NumEl == y.NumEl;
         bool bFull = b.IsContiguous && b.NumEl == y.NumEl;
         if (aFull && bFull)
-            TOp.Invoke(ad.AsSpan(a.Offset, y.NumEl), bd.AsSpan(b.Offset, y.NumEl), dst);
+        {
+            int n = y.NumEl, oa = a.Offset, ob = b.Offset;
+            T[] yd = y.Array<T>();
+            int parts = Parallelism.Parts(n);
+            if (parts == 1) TOp.Invoke(ad.AsSpan(oa, n), bd.AsSpan(ob, n), dst);
+            else Threading.For(parts, p =>
+            {
+                (int start, int length) = Parallelism.Range(n, parts, p);
+                TOp.Invoke(ad.AsSpan(oa + start, length), bd.AsSpan(ob + start, length), yd.AsSpan(start, length));
+            });
+        }
         else if (aFull && b.NumEl == 1)
             TOp.Invoke(ad.AsSpan(a.Offset, y.NumEl), bd[b.Offset], dst);
         else if (bFull && a.NumEl == 1)
@@ -95,7 +105,7 @@ internal static class TensorKernels
     public static Tensor Compare<T, TOp>(Tensor a, Tensor b, string op) where TOp : IComparisonOperator<T>
     {
         int[] shape = Layout.Broadcast(op, a.ShapeArray, b.ShapeArray);
-        Tensor y = Tensor.Allocate(DType.Bool, shape);
+        Tensor y = Tensor.AllocateUninitialized(DType.Bool, shape);
         var v = new CompareVisitor<T, TOp>(a.Array<T>(), b.Array<T>(), y.AsSpan<bool>());
         Strided.Visit(shape, [Layout.BroadcastStrides(a.ShapeArray, a.StridesArray, shape),
                               Layout.BroadcastStrides(b.ShapeArray, b.StridesArray, shape)],
@@ -122,7 +132,7 @@ internal static class TensorKernels
     public static Tensor Where<T>(Tensor cond, Tensor a, Tensor b)
     {
         int[] shape = Layout.Broadcast("Where", Layout.Broadcast("Where", cond.ShapeArray, a.ShapeArray), b.ShapeArray);
-        Tensor y = Tensor.Allocate(a.DType, shape);
+        Tensor y = Tensor.AllocateUninitialized(a.DType, shape);
         var v = new WhereVisitor<T>(cond.Array<bool>(), a.Array<T>(), b.Array<T>(), y.AsSpan<T>());
         Strided.Visit(shape, [Layout.BroadcastStrides(cond.ShapeArray, cond.StridesArray, shape),
                               Layout.BroadcastStrides(a.ShapeArray, a.StridesArray, shape),
@@ -152,7 +162,7 @@ internal static class TensorKernels
     public static Tensor Convert(Tensor x, DType dtype)
     {
         Tensor c = x.ContiguousRaw();
-        Tensor y = Tensor.Allocate(dtype, x.ShapeArray);
+        Tensor y = Tensor.AllocateUninitialized(dtype, x.ShapeArray);
         switch (c.DType, dtype)
         {
             case (DType.Float32, DType.Float64): ConvertSpan<float, double>(c, y); break;

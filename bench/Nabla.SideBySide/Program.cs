@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Nabla.Kernels;
+
+namespace Nabla.SideBySide;
+
+/// <summary>
+/// Runs each workload in Nabla and in PyTorch (CPU, OpenBLAS) on this machine, alternating, and prints
+/// workload, threads, Nabla, PyTorch and their ratio; the table is also written to
+/// bench/results/side-by-side.json. Usage:
+/// <c>dotnet run -c Release --project bench/Nabla.SideBySide -- [w1] [elementwise] [overhead] [--threads 1,2] [--rounds 2]</c>.
+/// </summary>
+internal static class Program
+{
+    private const string Python = "/usr/bin/python3";
+    private const string OpenBlasDir = "/usr/lib/x86_64-linux-gnu/openblas-openmp";
+    private static readonly int[] W1Sizes = [128, 256, 512, 1024, 2048];
+
+    private static int Main(string[] args)
+    {
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        var workloads = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !a.All(char.IsDigit) && !a.Contains(','))
+                            .DefaultIfEmpty("all").ToList();
+        if (workloads.Contains("all")) workloads = ["w1", "elementwise", "overhead"];
+        int[] threads = Option(args, "--threads", "1,2").Split(',').Select(int.Parse).ToArray();
+        int rounds = int.Parse(Option(args, "--rounds", "2"), CultureInfo.InvariantCulture);
+        string root = FindRoot();
+        string script = Path.Combine(root, "bench", "pytorch", "workloads.py");
+        if (!File.Exists(Python) || !Directory.Exists(OpenBlasDir))
+        {
+            Console.Error.WriteLine($"side-by-side: needs {Python} with PyTorch and OpenBLAS in {OpenBlasDir}: " +
+                                    "apt-get install python3-torch python3-numpy libopenblas0-openmp");
+            return 2;
+        }
+
+        // rows[(workload, metric, threads)] = (best Nabla, best PyTorch); "best" = highest throughput over rounds.
+        var rows = new SortedDictionary<string, (string Unit, bool HigherIsBetter, double Nabla, double Torch)>(StringComparer.Ordinal);
+        for (int round = 0; round < rounds; round++)
+        {
+            foreach (string w in workloads)
+            {
+                foreach (int t in threads)
+                {
+                    Threading.NumThreads = t;
+                    Dictionary<string, (string, bool, double)> mine = RunNabla(w);
+                    Dictionary<string, (string, bool, double)> theirs = RunTorch(script, w, t);
+                    foreach ((string metric, (string unit, bool higher, double value)) in mine)
+                    {
+                        if (!theirs.TryGetValue(metric, out var other)) continue;
+                        string key = $"{w}|{metric}|{t}";
+                        double n = value, p = other.Item3;
+                        if (rows.TryGetValue(key, out var old))
+                        {
+                            n = higher ? Math.Max(n, old.Nabla) : Math.Min(n, old.Nabla);
+                            p = higher ? Math.Max(p, old.Torch) : Math.Min(p, old.Torch);
+                        }
+                        rows[key] = (unit, higher, n, p);
+                    }
+                    Console.Error.Write('.');
+                }
+            }
+        }
+        Console.Error.WriteLine();
+
+        string machine = CpuModel();
+        Console.WriteLine($"Side by side on {machine}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}; best of {rounds} alternating rounds.");
+        Console.WriteLine("ratio = Nabla throughput / PyTorch throughput (> 1: Nabla faster).");
+        Console.WriteLine($"{"workload",-12} {"metric",-18} {"threads",7} {"Nabla",12} {"PyTorch",12} {"unit",-8} {"ratio",6}");
+        var json = new JsonArray();
+        foreach ((string key, var r) in rows.OrderBy(k => k.Key.Split('|')[0]).ThenBy(k => SizeOf(k.Key)).ThenBy(k => k.Key.Split('|')[2]))
+        {
+            string[] parts = key.Split('|');
+            double ratio = r.HigherIsBetter ? r.Nabla / r.Torch : r.Torch / r.Nabla;
+            Console.WriteLine($"{parts[0],-12} {parts[1],-18} {parts[2],7} {r.Nabla,12:G4} {r.Torch,12:G4} {r.Unit,-8} {ratio,6:F2}");
+            json.Add(new JsonObject
+            {
+                ["workload"] = parts[0], ["metric"] = parts[1], ["threads"] = int.Parse(parts[2], CultureInfo.InvariantCulture),
+                ["nabla"] = r.Nabla, ["pytorch"] = r.Torch, ["unit"] = r.Unit, ["ratio"] = ratio,
+            });
+        }
+        var doc = new JsonObject
+        {
+            ["machine"] = machine, ["cores"] = Environment.ProcessorCount, ["date_utc"] = DateTime.UtcNow.ToString("o"),
+            ["dotnet"] = Environment.Version.ToString(), ["rounds"] = rounds, ["rows"] = json,
+        };
+        string outPath = Path.Combine(root, "bench", "results", "side-by-side.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
+        string tmp = outPath + ".tmp";
+        File.WriteAllText(tmp, doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.Move(tmp, outPath, overwrite: true);
+        Console.WriteLine($"wrote {Path.GetRelativePath(root, outPath)}");
+        return 0;
+    }
+
+    private static int SizeOf(string key)
+    {
+        string metric = key.Split('|')[1];
+        return metric.StartsWith("gemm n=", StringComparison.Ordinal) ? int.Parse(metric[7..], CultureInfo.InvariantCulture) : 0;
+    }
+
+    private static string Option(string[] args, string name, string fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    private static string FindRoot()
+    {
+        string? dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "Nabla.slnx"))) dir = Path.GetDirectoryName(dir);
+        return dir ?? throw new InvalidOperationException("side-by-side: cannot find the repository root (Nabla.slnx).");
+    }
+
+    private static string CpuModel()
+    {
+        const string path = "/proc/cpuinfo";
+        if (!File.Exists(path)) return "unknown CPU";
+        string? line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+        return line is null ? "unknown CPU" : line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+    }
+
+    // ---- Nabla side ------------------------------------------------------------------------------------
+
+    private static Dictionary<string, (string, bool, double)> RunNabla(string workload) => workload switch
+    {
+        "w1" => W1Sizes.ToDictionary(n => $"gemm n={n}", n => ("GFLOP/s", true, 2.0 * n * n * n / Gemm(n) / 1e9)),
+        "elementwise" => new() { ["add 1M float"] = ("GB/s", true, 12.0 * (1 << 20) / AddMillion() / 1e9) },
+        "overhead" => new() { ["add 64 + autograd"] = ("µs/op", false, Overhead() * 1e6) },
+        _ => throw new ArgumentException($"side-by-side: unknown workload '{workload}' (w1, elementwise, overhead)."),
+    };
+
+    private static double Gemm(int n)
+    {
+        var g = new Generator(0);
+        float[] a = Tensor.Randn([n, n], g).ToArray<float>(), b = Tensor.Randn([n, n], g).ToArray<float>();
+        var c = new float[n * n];
+        return Timed(() => Kernels.Gemm.Multiply(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n));
+    }
+
+    private static double AddMillion()
+    {
+        Tensor a = Tensor.Rand([1 << 20], new Generator(1)), b = Tensor.Rand([1 << 20], new Generator(2));
+        return Timed(() => _ = a + b, maxReps: 2000);
+    }
+
+    private static double Overhead()
+    {
+        Tensor a = Tensor.Rand([64], new Generator(1)).RequireGrad(), b = Tensor.Rand([64], new Generator(2)).RequireGrad();
+        const int calls = 20000;
+        for (int i = 0; i < 2000; i++) _ = a + b;
+        double best = double.MaxValue;
+        for (int k = 0; k < 5; k++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int i = 0; i < calls; i++) _ = a + b;
+            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds / calls);
+        }
+        return best;
+    }
+
+    /// <summary>Median seconds per call after two warm-up calls, with enough repetitions for ~1.5 s (5..maxReps),
+    /// as the PyTorch side does.</summary>
+    private static double Timed(Action body, int maxReps = 200)
+    {
+        body();
+        body();
+        long t0 = Stopwatch.GetTimestamp();
+        body();
+        double once = Math.Max(Stopwatch.GetElapsedTime(t0).TotalSeconds, 1e-9);
+        int reps = (int)Math.Min(maxReps, Math.Max(5, 1.5 / once));
+        var times = new double[reps];
+        for (int i = 0; i < reps; i++)
+        {
+            t0 = Stopwatch.GetTimestamp();
+            body();
+            times[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        }
+        Array.Sort(times);
+        return reps % 2 == 1 ? times[reps / 2] : 0.5 * (times[reps / 2 - 1] + times[reps / 2]);
+    }
+
+    // ---- PyTorch side ----------------------------------------------------------------------------------
+
+    private static Dictionary<string, (string, bool, double)> RunTorch(string script, string workload, int threads)
+    {
+        var psi = new ProcessStartInfo(Python)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in new[] { script, "--workload", workload, "--threads", threads.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        psi.Environment["LD_LIBRARY_PATH"] = OpenBlasDir;
+        psi.Environment["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
+        using Process p = Process.Start(psi) ?? throw new InvalidOperationException($"side-by-side: cannot start {Python}.");
+        string stdout = p.StandardOutput.ReadToEnd();
+        string stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException($"side-by-side: PyTorch workload {workload} failed ({p.ExitCode}): {stderr.Trim()}");
+        JsonNode doc = JsonNode.Parse(stdout) ?? throw new InvalidOperationException("side-by-side: no JSON from PyTorch.");
+        string blas = doc["blas"]!.GetValue<string>();
+        if (!blas.StartsWith("openblas", StringComparison.Ordinal))
+            throw new InvalidOperationException($"side-by-side: PyTorch loaded BLAS '{blas}', not OpenBLAS; refusing to compare against it.");
+        JsonNode results = doc["results"]!;
+        return workload switch
+        {
+            "w1" => W1Sizes.ToDictionary(n => $"gemm n={n}", n => ("GFLOP/s", true, results[$"n{n}"]!["gflops"]!.GetValue<double>())),
+            "elementwise" => new() { ["add 1M float"] = ("GB/s", true, results["add_1m"]!["gb_per_s"]!.GetValue<double>()) },
+            _ => new() { ["add 64 + autograd"] = ("µs/op", false, results["add_64_autograd"]!["us_per_op"]!.GetValue<double>()) },
+        };
+    }
+}

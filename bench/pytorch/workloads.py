@@ -1,0 +1,117 @@
+"""PyTorch side of Nabla's side-by-side benchmark runner (bench/Nabla.SideBySide).
+
+Runs one workload at one thread count and prints one JSON object on stdout. The runner starts it as
+
+    LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=N \
+        /usr/bin/python3 bench/pytorch/workloads.py --workload w1 --threads N
+
+and refuses to compare when the "blas" field is not an OpenBLAS build (Debian's plain python3-torch uses the
+Netlib reference BLAS, 10-50x slower). Definitions follow ../shared/anchors (W1: torch.mm into a preallocated
+C, GFLOP/s = 2n^3 / median time; warm-up 2 calls; enough repetitions for ~1.5 s, 5..200).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+
+def blas_kind():
+    """Which BLAS the process mapped, read from /proc/self/maps."""
+    libs = set()
+    with open("/proc/self/maps") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 6 and ("blas" in parts[-1] or "lapack" in parts[-1]):
+                libs.add(parts[-1])
+    for kind in ("openblas-openmp", "openblas-pthread", "openblas-serial"):
+        if any(kind in p for p in libs):
+            return kind
+    if any("openblas" in p for p in libs):
+        return "openblas"
+    if any("/blas/libblas" in p for p in libs):
+        return "reference-netlib"
+    return "unknown"
+
+
+def median(xs):
+    s = sorted(xs)
+    n = len(s)
+    return s[n // 2] if n % 2 else 0.5 * (s[n // 2 - 1] + s[n // 2])
+
+
+def timed(fn, min_reps=5, max_reps=200, budget=1.5):
+    """Median seconds per call after two warm-up calls."""
+    fn()
+    fn()
+    t0 = time.perf_counter()
+    fn()
+    once = max(time.perf_counter() - t0, 1e-9)
+    reps = int(min(max_reps, max(min_reps, budget / once)))
+    ts = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t0)
+    return median(ts)
+
+
+def w1(torch, sizes):
+    out = {}
+    gen = torch.Generator().manual_seed(0)
+    for n in sizes:
+        a = torch.randn(n, n, generator=gen)
+        b = torch.randn(n, n, generator=gen)
+        c = torch.empty(n, n)
+        t = timed(lambda: torch.mm(a, b, out=c))
+        out["n%d" % n] = {"n": n, "median_s": t, "gflops": 2.0 * n ** 3 / t / 1e9}
+    return out
+
+
+def elementwise(torch):
+    n = 1 << 20
+    a = torch.rand(n)
+    b = torch.rand(n)
+    t = timed(lambda: a + b, max_reps=2000)
+    return {"add_1m": {"median_s": t, "gb_per_s": 3 * 4 * n / t / 1e9}}
+
+
+def overhead(torch):
+    a = torch.rand(64, requires_grad=True)
+    b = torch.rand(64, requires_grad=True)
+    calls = 20000
+    for _ in range(2000):
+        a + b
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            a + b
+        best = min(best, (time.perf_counter() - t0) / calls)
+    return {"add_64_autograd": {"median_s": best, "us_per_op": best * 1e6}}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--workload", required=True, choices=["w1", "elementwise", "overhead"])
+    p.add_argument("--threads", type=int, required=True)
+    p.add_argument("--sizes", default="128,256,512,1024,2048")
+    args = p.parse_args()
+    for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[k] = str(args.threads)
+    import torch
+    torch.set_num_threads(args.threads)
+    torch.set_num_interop_threads(1)
+    if args.workload == "w1":
+        result = w1(torch, [int(s) for s in args.sizes.split(",")])
+    elif args.workload == "elementwise":
+        result = elementwise(torch)
+    else:
+        result = overhead(torch)
+    json.dump({"workload": args.workload, "threads": args.threads, "torch": torch.__version__,
+               "blas": blas_kind(), "results": result}, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()
