@@ -301,6 +301,20 @@ public sealed class AutogradTests
     }
 
     [Fact]
+    public void Parameters_are_leaves_that_share_storage_and_collect_gradients()
+    {
+        Tensor data = Tensor.FromArray(new double[] { 1, 2 });
+        var p = new Parameter(data);
+        Assert.True(p.RequiresGrad && p.IsLeaf);
+        (p * p).Sum().Backward();                      // d/dp Σp² = 2p
+        Assert.Equal([2.0, 4.0], p.Grad!.ToArray<double>());
+        using (GradMode.Disable()) p.SubInPlace(p.Grad!, alpha: 0.5);
+        Assert.Equal([0.0, 0.0], data.ToArray<double>());
+        Assert.StartsWith("Parameter containing:", p.ToString());
+        Assert.Throws<ArgumentException>(() => new Parameter(Tensor.Arange(2)));
+    }
+
+    [Fact]
     public void Step_has_zero_gradient_and_the_perceptron_values()
     {
         // H(x) = 1 for x > 0 else 0 (H(0) = 0); derivative 0 almost everywhere.
