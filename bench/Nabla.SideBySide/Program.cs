@@ -126,7 +126,11 @@ internal static class Program
     private static Dictionary<string, (string, bool, double)> RunNabla(string workload) => workload switch
     {
         "w1" => W1Sizes.ToDictionary(n => $"gemm n={n}", n => ("GFLOP/s", true, 2.0 * n * n * n / Gemm(n) / 1e9)),
-        "elementwise" => new() { ["add 1M float"] = ("GB/s", true, 12.0 * (1 << 20) / AddMillion() / 1e9) },
+        "elementwise" => new()
+        {
+            ["add 1M float"] = ("GB/s", true, 12.0 * (1 << 20) / AddMillion() / 1e9),
+            ["add 1M into out"] = ("GB/s", true, 12.0 * (1 << 20) / AddMillionInto() / 1e9),
+        },
         "overhead" => new() { ["add 64 + autograd"] = ("µs/op", false, Overhead() * 1e6) },
         _ => throw new ArgumentException($"side-by-side: unknown workload '{workload}' (w1, elementwise, overhead)."),
     };
@@ -143,6 +147,14 @@ internal static class Program
     {
         Tensor a = Tensor.Rand([1 << 20], new Generator(1)), b = Tensor.Rand([1 << 20], new Generator(2));
         return Timed(() => _ = a + b, maxReps: 2000);
+    }
+
+    /// <summary>The kernel alone, into a preallocated output (PyTorch side: <c>torch.add(a, b, out=c)</c>).</summary>
+    private static double AddMillionInto()
+    {
+        float[] a = Tensor.Rand([1 << 20], new Generator(1)).ToArray<float>(), b = Tensor.Rand([1 << 20], new Generator(2)).ToArray<float>();
+        var c = new float[1 << 20];
+        return Timed(() => AddOperator<float>.Invoke(a, b, c), maxReps: 2000);
     }
 
     private static double Overhead()
@@ -208,7 +220,11 @@ internal static class Program
         return workload switch
         {
             "w1" => W1Sizes.ToDictionary(n => $"gemm n={n}", n => ("GFLOP/s", true, results[$"n{n}"]!["gflops"]!.GetValue<double>())),
-            "elementwise" => new() { ["add 1M float"] = ("GB/s", true, results["add_1m"]!["gb_per_s"]!.GetValue<double>()) },
+            "elementwise" => new()
+            {
+                ["add 1M float"] = ("GB/s", true, results["add_1m"]!["gb_per_s"]!.GetValue<double>()),
+                ["add 1M into out"] = ("GB/s", true, results["add_1m_out"]!["gb_per_s"]!.GetValue<double>()),
+            },
             _ => new() { ["add 64 + autograd"] = ("µs/op", false, results["add_64_autograd"]!["us_per_op"]!.GetValue<double>()) },
         };
     }

@@ -273,6 +273,22 @@ public sealed class AutogradTests
     }
 
     [Fact]
+    public void LayerNorm_gradients_equal_its_composite_formula()
+    {
+        Tensor x1 = Tensor.Randn([5, 8], new Generator(10), DType.Float64).RequireGrad();
+        Tensor w1 = Tensor.Randn([8], new Generator(11), DType.Float64).RequireGrad();
+        Tensor b1 = Tensor.Randn([8], new Generator(12), DType.Float64).RequireGrad();
+        Tensor x2 = x1.Detach().Clone().RequireGrad(), w2 = w1.Detach().Clone().RequireGrad(), b2 = b1.Detach().Clone().RequireGrad();
+        Tensor g = Tensor.Randn([5, 8], new Generator(13), DType.Float64);
+        (x1.LayerNorm([8], w1, b1) * g).Sum().Backward();
+        Tensor composite = (x2 - x2.Mean(1, true)) * (x2.Var(1, correction: 0, keepDim: true) + 1e-5).Rsqrt() * w2 + b2;
+        (composite * g).Sum().Backward();
+        Ops.GradCheckTests.AssertClose("layer norm dx", x2.Grad!, x1.Grad!, 1e-13, 1e-11);
+        Ops.GradCheckTests.AssertClose("layer norm dw", w2.Grad!, w1.Grad!, 1e-13, 1e-11);
+        Ops.GradCheckTests.AssertClose("layer norm db", b2.Grad!, b1.Grad!, 1e-13, 1e-11);
+    }
+
+    [Fact]
     public void LogSumExp_does_not_overflow_where_the_naive_formula_does()
     {
         // log(e¹⁰⁰⁰ + e¹⁰⁰⁰) = 1000 + ln 2; naively e¹⁰⁰⁰ = ∞.

@@ -166,6 +166,8 @@ ROWS = {
     "Linear": ([(2, 3, 4), (5, 4), (5,)], -2, 2, lambda x: F.linear(x[0], x[1], x[2])),
     "Dot": ([(5,), (5,)], -2, 2, lambda x: torch.dot(x[0], x[1])),
     "Outer": ([(3,), (4,)], -2, 2, lambda x: torch.outer(x[0], x[1])),
+    "LayerNorm": ([(2, 3, 4), (4,), (4,)], -2, 2, lambda x: F.layer_norm(x[0], (4,), x[1], x[2])),
+    "LayerNorm/no-affine": ([(2, 3, 4)], -2, 2, lambda x: F.layer_norm(x[0], (3, 4))),
 }
 
 # A catalog row starts on its own line with `new("Name"`.

@@ -176,6 +176,11 @@ public static class OpCatalog
         new("MatMul/dot", ["MatMul"], x => x[0].MatMul(x[1]), [S(4), S(4)], Reference: x => (x[0] * x[1]).Sum()),
         new("Linear", ["Linear"], x => Tensor.Linear(x[0], x[1], x[2]), [S(2, 3, 4), S(5, 4), S(5)], Golden: true),
         new("Dot", ["Dot"], x => x[0].Dot(x[1]), [S(5), S(5)], Reference: x => Naive.Reduce(x[0] * x[1], [0], false, (a, b) => a + b, 0)),
+        // ---- normalisation (fused kernel vs the composite formula)
+        new("LayerNorm", ["LayerNorm"], x => x[0].LayerNorm([4], x[1], x[2]), [S(2, 3, 4), S(4), S(4)],
+            Reference: x => (x[0] - x[0].Mean(-1, true)) * (x[0].Var(-1, correction: 0, keepDim: true) + 1e-5).Rsqrt() * x[1] + x[2]),
+        new("LayerNorm/no-affine", ["LayerNorm"], x => x[0].LayerNorm([3, 4]), [S(2, 3, 4)],
+            Reference: x => (x[0] - x[0].Mean([1, 2], true)) * (x[0].Var([1, 2], correction: 0, keepDim: true) + 1e-5).Rsqrt()),
         new("Outer", ["Outer"], x => x[0].Outer(x[1]), [S(3), S(4)], Reference: x => Naive.MatMul(x[0].Reshape(3, 1), x[1].Reshape(1, 4))),
     ];
 
