@@ -94,9 +94,88 @@ def overhead(torch):
     return {"add_64_autograd": {"median_s": best, "us_per_op": best * 1e6}}
 
 
+FMNIST_DIR = "/usr/share/datasets/fashion-mnist"
+
+
+def load_idx(path):
+    import gzip
+    import struct
+    import numpy as np
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    magic = struct.unpack(">I", data[:4])[0]
+    if magic == 2051:
+        n, r, c = struct.unpack(">III", data[4:16])
+        return np.frombuffer(data, dtype=np.uint8, offset=16).reshape(n, r * c)
+    n = struct.unpack(">I", data[4:8])[0]
+    return np.frombuffer(data, dtype=np.uint8, offset=8).reshape(n)
+
+
+def fashion_mnist(torch):
+    import numpy as np
+    x = [load_idx(os.path.join(FMNIST_DIR, f)) for f in
+         ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")]
+    return (torch.from_numpy(x[0].astype(np.float32) / 255.0), torch.from_numpy(x[1].astype(np.int64)),
+            torch.from_numpy(x[2].astype(np.float32) / 255.0), torch.from_numpy(x[3].astype(np.int64)))
+
+
+def mlp(torch):
+    nn = torch.nn
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def w2(torch, epochs):
+    """W2 of ../shared/anchors/w2_mlp.py: MLP 784-256-128-10, Adam 1e-3, batch 128, reshuffled each epoch."""
+    import resource
+    xtr, ytr, xte, yte = fashion_mnist(torch)
+    model = mlp(torch)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    lossf = torch.nn.CrossEntropyLoss()
+    g = torch.Generator().manual_seed(0)
+    n, batch = xtr.shape[0], 128
+    times = []
+    for _ in range(epochs):
+        perm = torch.randperm(n, generator=g)
+        t0 = time.perf_counter()
+        for i in range(0, n, batch):
+            idx = perm[i:i + batch]
+            loss = lossf(model(xtr[idx]), ytr[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+        times.append(time.perf_counter() - t0)
+    with torch.no_grad():
+        acc = float((model(xte).argmax(1) == yte).float().mean())
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return {"epoch": {"median_s": median(times), "epoch_times_s": times},
+            "accuracy": {"test": acc}, "memory": {"peak_rss_mb": peak_mb}}
+
+
+def w6(torch):
+    """W6 of ../shared/anchors/w6_latency.py: the W2 MLP in eval mode under no_grad, one call timed at a time."""
+    model = mlp(torch).eval()
+    gen = torch.Generator().manual_seed(1)
+    out = {}
+    for bs in (1, 64):
+        x = torch.rand(bs, 784, generator=gen)
+        ts = []
+        with torch.no_grad():
+            for _ in range(1000):
+                model(x)
+            for _ in range(10000):
+                t0 = time.perf_counter_ns()
+                model(x)
+                ts.append(time.perf_counter_ns() - t0)
+        ts.sort()
+        out["batch%d" % bs] = {"median_us": ts[len(ts) // 2] / 1e3}
+    return out
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--workload", required=True, choices=["w1", "elementwise", "overhead"])
+    p.add_argument("--workload", required=True, choices=["w1", "elementwise", "overhead", "w2", "w6"])
+    p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--sizes", default="128,256,512,1024,2048")
     args = p.parse_args()
@@ -109,6 +188,10 @@ def main():
         result = w1(torch, [int(s) for s in args.sizes.split(",")])
     elif args.workload == "elementwise":
         result = elementwise(torch)
+    elif args.workload == "w2":
+        result = w2(torch, args.epochs)
+    elif args.workload == "w6":
+        result = w6(torch)
     else:
         result = overhead(torch)
     json.dump({"workload": args.workload, "threads": args.threads, "torch": torch.__version__,
