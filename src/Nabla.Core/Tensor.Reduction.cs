@@ -298,62 +298,54 @@ public partial class Tensor
         Tensor x = RequireFloat(this, op);
         if (x.Dim == 0) x = x.Reshape(1);
         int d = Layout.Dim(op, dim, x.Dim);
-        Tensor y = RowwiseLast(x, d, (src, dst, rows, n) =>
+        Tensor y = Rowwise([x], d, (t, dst, start, rows, n) =>
         {
-            if (src.DType == DType.Float32)
+            if (dst.DType == DType.Float32)
             {
-                if (log) Kernels.Softmax.LogForward<float>(src.AsSpan<float>(), dst.AsSpan<float>(), rows, n);
-                else Kernels.Softmax.Forward<float>(src.AsSpan<float>(), dst.AsSpan<float>(), rows, n);
+                if (log) Kernels.Softmax.LogForward<float>(Rows<float>(t[0], start, rows, n), Rows<float>(dst, start, rows, n), rows, n);
+                else Kernels.Softmax.Forward<float>(Rows<float>(t[0], start, rows, n), Rows<float>(dst, start, rows, n), rows, n);
             }
             else
             {
-                if (log) Kernels.Softmax.LogForward<double>(src.AsSpan<double>(), dst.AsSpan<double>(), rows, n);
-                else Kernels.Softmax.Forward<double>(src.AsSpan<double>(), dst.AsSpan<double>(), rows, n);
+                if (log) Kernels.Softmax.LogForward<double>(Rows<double>(t[0], start, rows, n), Rows<double>(dst, start, rows, n), rows, n);
+                else Kernels.Softmax.Forward<double>(Rows<double>(t[0], start, rows, n), Rows<double>(dst, start, rows, n), rows, n);
             }
         }).Reshape(ShapeArray);
         Tensor yd = y.Reshape(x.ShapeArray);
-        Tensor result = Graph.Record(y, op, [this], g =>
+        return Graph.Record(y, op, [this], g =>
         {
-            Tensor gd = g.Reshape(x.ShapeArray);
-            Tensor dx = RowwiseLast2(yd, gd, d, (ys, gs, dst, rows, n) =>
+            Tensor dx = Rowwise([yd, g.Reshape(x.ShapeArray)], d, (t, dst, start, rows, n) =>
             {
-                if (ys.DType == DType.Float32)
+                if (dst.DType == DType.Float32)
                 {
-                    if (log) Kernels.Softmax.LogBackward<float>(ys.AsSpan<float>(), gs.AsSpan<float>(), dst.AsSpan<float>(), rows, n);
-                    else Kernels.Softmax.Backward<float>(ys.AsSpan<float>(), gs.AsSpan<float>(), dst.AsSpan<float>(), rows, n);
+                    if (log) Kernels.Softmax.LogBackward<float>(Rows<float>(t[0], start, rows, n), Rows<float>(t[1], start, rows, n), Rows<float>(dst, start, rows, n), rows, n);
+                    else Kernels.Softmax.Backward<float>(Rows<float>(t[0], start, rows, n), Rows<float>(t[1], start, rows, n), Rows<float>(dst, start, rows, n), rows, n);
                 }
                 else
                 {
-                    if (log) Kernels.Softmax.LogBackward<double>(ys.AsSpan<double>(), gs.AsSpan<double>(), dst.AsSpan<double>(), rows, n);
-                    else Kernels.Softmax.Backward<double>(ys.AsSpan<double>(), gs.AsSpan<double>(), dst.AsSpan<double>(), rows, n);
+                    if (log) Kernels.Softmax.LogBackward<double>(Rows<double>(t[0], start, rows, n), Rows<double>(t[1], start, rows, n), Rows<double>(dst, start, rows, n), rows, n);
+                    else Kernels.Softmax.Backward<double>(Rows<double>(t[0], start, rows, n), Rows<double>(t[1], start, rows, n), Rows<double>(dst, start, rows, n), rows, n);
                 }
             });
             return [dx.Reshape(ShapeArray)];
         });
-        return result;
     }
 
-    /// <summary>Runs a row kernel along dim d: moves d last (copying if needed), runs, and moves it back.</summary>
-    private static Tensor RowwiseLast(Tensor x, int d, Action<Tensor, Tensor, int, int> kernel)
+    /// <summary>Runs a row kernel along dim d over same-shaped inputs: moves d last (copying if needed), runs
+    /// blocks of rows in parallel above the grain size, and moves d back.</summary>
+    private static Tensor Rowwise(Tensor[] inputs, int d, Action<Tensor[], Tensor, int, int, int> kernel)
     {
-        int last = x.Dim - 1;
-        Tensor src = (d == last ? x : x.Transpose(d, last)).ContiguousRaw();
-        Tensor dst = AllocateUninitialized(x.DType, src.ShapeArray);
-        int n = x.ShapeArray[d];
-        if (dst.NumEl > 0) kernel(src, dst, dst.NumEl / n, n);
+        int last = inputs[0].Dim - 1;
+        Tensor[] moved = inputs.Select(t => (d == last ? t : t.Transpose(d, last)).ContiguousRaw()).ToArray();
+        Tensor dst = AllocateUninitialized(inputs[0].DType, moved[0].ShapeArray);
+        int n = inputs[0].ShapeArray[d];
+        // About four passes over each row (max, exp, sum, scale): the work estimate for the grain size.
+        if (dst.NumEl > 0) Threading.ForBlocks(dst.NumEl / n, 4L * n, (start, rows) => kernel(moved, dst, start, rows, n));
         return d == last ? dst : dst.Transpose(d, last).ContiguousRaw();
     }
 
-    private static Tensor RowwiseLast2(Tensor a, Tensor b, int d, Action<Tensor, Tensor, Tensor, int, int> kernel)
-    {
-        int last = a.Dim - 1;
-        Tensor sa = (d == last ? a : a.Transpose(d, last)).ContiguousRaw();
-        Tensor sb = (d == last ? b : b.Transpose(d, last)).ContiguousRaw();
-        Tensor dst = AllocateUninitialized(a.DType, sa.ShapeArray);
-        int n = a.ShapeArray[d];
-        if (dst.NumEl > 0) kernel(sa, sb, dst, dst.NumEl / n, n);
-        return d == last ? dst : dst.Transpose(d, last).ContiguousRaw();
-    }
+    /// <summary>Rows start..start+rows−1 of a contiguous (·, n) tensor as a span.</summary>
+    private static Span<T> Rows<T>(Tensor t, int start, int rows, int n) => t.Array<T>().AsSpan(t.Offset + start * n, rows * n);
 
     /// <summary>Index of the maximum over all elements (of the flattened tensor) as a 0-d Int64, or along dim.
     /// Ties go to the first index; NaN counts as the maximum. PyTorch: <c>torch.argmax</c>.</summary>

@@ -28,6 +28,32 @@ public static class Threading
         }
     }
 
+    /// <summary>Work (in element operations) below which a thread hand-off costs more than it saves.</summary>
+    public const long GrainSize = 1 << 16;
+
+    /// <summary>Splits items 0..count−1 into contiguous blocks and runs <paramref name="body"/>(start, length) on
+    /// each, in parallel when the total work (count · workPerItem) exceeds <see cref="GrainSize"/>. Block
+    /// boundaries depend only on count, workPerItem and <see cref="NumThreads"/>.</summary>
+    /// <param name="count">Number of items (rows, say).</param>
+    /// <param name="workPerItem">Element operations per item, for the grain-size decision.</param>
+    /// <param name="body">Work for items start..start+length−1; blocks must not write to the same memory.</param>
+    public static void ForBlocks(int count, long workPerItem, Action<int, int> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        long parts = Math.Min(Math.Min(s_numThreads, count), count * Math.Max(workPerItem, 1) / GrainSize);
+        if (parts <= 1)
+        {
+            if (count > 0) body(0, count);
+            return;
+        }
+        int p = (int)parts;
+        Parallel.For(0, p, new ParallelOptions { MaxDegreeOfParallelism = p }, i =>
+        {
+            int start = (int)((long)i * count / p), end = (int)((long)(i + 1) * count / p);
+            body(start, end - start);
+        });
+    }
+
     private static int DefaultThreadCount()
     {
         string? text = Environment.GetEnvironmentVariable(EnvironmentVariable);

@@ -224,6 +224,13 @@ public sealed class TensorTests
             float[] av = a.ToArray<float>(), bv = b.ToArray<float>();
             for (int i = 0; i < av.Length; i += 997) Assert.Equal(av[i] + bv[i], two[i]);
             Assert.Equal(av[^1] + bv[^1], two[^1]);
+            // Softmax rows split across threads: each row is computed whole by one thread, so results match.
+            Tensor logits = Tensor.Randn([513, 301], new Generator(3));
+            Threading.NumThreads = 1;
+            float[] s1 = logits.Softmax(1).ToArray<float>(), s0 = logits.Softmax(0).ToArray<float>();
+            Threading.NumThreads = 2;
+            Assert.Equal(s1, logits.Softmax(1).ToArray<float>());
+            Assert.Equal(s0, logits.Softmax(0).ToArray<float>());
         }
         finally
         {
