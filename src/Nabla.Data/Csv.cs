@@ -8,7 +8,7 @@ namespace Nabla.Data;
 /// PyTorch: no counterpart (the role of <c>numpy.loadtxt(path, delimiter=",")</c> or <c>pandas.read_csv</c>).</summary>
 /// <remarks>
 /// <para>Format: one row a line; fields separated by <c>delimiter</c>; a field may be wrapped in double quotes
-/// (<c>""</c> inside quotes is one quote; quoted fields cannot span lines); empty lines are skipped; every row has
+/// (<c>""</c> inside quotes is one quote; quoted fields cannot span lines); empty and blank lines are skipped; every row has
 /// the column count of the first (header or data) row. Numbers use the invariant culture (<c>1.5</c>,
 /// <c>-2e-3</c>, <c>NaN</c>). A file starting with the gzip signature 1f 8b is decompressed while read.</para>
 /// <para>Errors name the file, the 1-based line and column, and the offending text.</para>
@@ -65,7 +65,7 @@ public static class Csv
         while ((line = reader.ReadLine()) is not null)
         {
             lineNumber++;
-            if (line.Length == 0) continue;
+            if (string.IsNullOrWhiteSpace(line)) continue;
             string[] fields = Split(line, delimiter, sourceName, lineNumber);
             if (columns < 0)
             {
@@ -142,7 +142,8 @@ public static class Csv
     private static long ParseInteger(string cell, string sourceName, int line, int column)
     {
         if (long.TryParse(cell, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value)) return value;
-        // "3.0" or "3e0" is the integer 3, as written by tools that store every column as float.
+        // "3.0" or "3e0" is the integer 3, as written by tools that store every column as float; below 2^53 a
+        // double holds integers exactly, so the conversion loses nothing.
         if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d == Math.Floor(d) && Math.Abs(d) < (1L << 53))
             return (long)d;
         throw new InvalidDataException(

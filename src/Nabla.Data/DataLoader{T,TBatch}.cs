@@ -161,9 +161,7 @@ public class DataLoader<T, TBatch> : IEnumerable<TBatch>
             {
                 // The consumer left the epoch; nobody will read what is left.
             }
-#pragma warning disable CA1031 // Any exception from the dataset or the collate function is handed to the consumer.
             catch (Exception e)
-#pragma warning restore CA1031
             {
                 error = e;
             }

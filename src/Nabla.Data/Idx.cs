@@ -144,17 +144,28 @@ public static class Idx
 
     internal static byte[] Gunzip(string path, byte[] compressed)
     {
+        byte[] output;
         try
         {
             using var zip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            zip.CopyTo(output);
-            return output.ToArray();
+            using var buffer = new MemoryStream();
+            zip.CopyTo(buffer);
+            output = buffer.ToArray();
         }
         catch (InvalidDataException e)
         {
             throw new InvalidDataException($"Idx.Read: {path}: starts with the gzip signature 1f 8b but does not decompress: {e.Message}", e);
         }
+        // GZipStream returns what it could inflate from a cut file without complaint; the trailer's last 4 bytes
+        // (ISIZE, little-endian) hold the uncompressed size mod 2^32, which a cut file lacks.
+        const int TrailerSizeBytes = 4;
+        int at = compressed.Length - TrailerSizeBytes;
+        uint recorded = at < 0 ? 0 : BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(at));
+        if (at < 0 || recorded != (uint)output.Length)
+            throw new InvalidDataException(
+                $"Idx.Read: {path}: the gzip stream is truncated or corrupt: the trailer (last 4 bytes, offset {at}) records " +
+                $"{recorded} uncompressed bytes (mod 2^32), decompression gave {output.Length}.");
+        return output;
     }
 
     /// <summary>Bytes as spaced lower-case hex, the way a hex dump shows them: "00 00 08 03".</summary>

@@ -17,7 +17,7 @@ public sealed class CsvTests
     public void Header_names_and_a_last_label_column()
     {
         using var dir = new TempDirectory();
-        string path = Write(dir, "iris.csv", "sepal length,sepal width,species\n5.1,3.5,0\n4.9,3.0,1\n\n6.2,-2e-1,2\n");
+        string path = Write(dir, "iris.csv", "sepal length,sepal width,species\n5.1,3.5,0\n4.9,3.0,1\n\n  \n6.2,-2e-1,2\n");
         CsvTable t = Csv.Read(path, hasHeader: true, labelColumn: -1);
         Assert.Equal([3, 2], t.Features.Shape);
         Assert.Equal(DType.Float32, t.Features.DType);

@@ -69,6 +69,16 @@ public sealed class DataLoaderTests
         Assert.Empty(new DataLoader<Tensor[]>(Indexed(10), batchSize: 64, dropLast: true));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void An_empty_dataset_gives_an_empty_epoch(int prefetch)
+    {
+        var loader = new DataLoader<Tensor[]>(new TensorDataset(Tensor.Zeros(0, 3)), batchSize: 4, shuffle: true, prefetch: prefetch);
+        Assert.Equal(0, loader.Count);
+        Assert.Empty(loader);
+    }
+
     [Fact]
     public void The_default_batch_size_is_one_as_in_PyTorch()
     {

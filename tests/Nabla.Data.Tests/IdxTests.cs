@@ -115,6 +115,22 @@ public sealed class IdxTests
     }
 
     [Fact]
+    public void A_truncated_gzip_file_is_reported_with_the_sizes()
+    {
+        using var dir = new TempDirectory();
+        Idx.Write(dir.File("full.gz"), Tensor.FromArray(Enumerable.Range(0, 4000).Select(i => (float)(i * 7919 % 251)).ToArray(), 40, 100), gzip: true);
+        byte[] full = File.ReadAllBytes(dir.File("full.gz"));
+        // Cut inside the 8-byte trailer, and in the middle of the compressed data.
+        foreach (int keep in new[] { full.Length - 3, full.Length / 2 })
+        {
+            File.WriteAllBytes(dir.File("cut.gz"), full[..keep]);
+            var e = Assert.Throws<InvalidDataException>(() => Idx.Read(dir.File("cut.gz")));
+            Assert.StartsWith($"Idx.Read: {dir.File("cut.gz")}: the gzip stream is truncated or corrupt: ", e.Message);
+            Assert.Contains($"the trailer (last 4 bytes, offset {keep - 4}) records ", e.Message);
+        }
+    }
+
+    [Fact]
     public void A_corrupt_gzip_stream_is_reported()
     {
         using var dir = new TempDirectory();
