@@ -160,18 +160,18 @@ public static class Csv
         int i = 0;
         while (true)
         {
-            int start = i;
             field.Clear();
-            // A quoted field: everything up to the closing quote, "" standing for one quote.
-            string trimmed = line[i..].TrimStart();
-            if (trimmed.StartsWith('"'))
+            // A quoted field (after optional blanks): everything up to the closing quote, "" standing for one quote.
+            int quote = i;
+            while (quote < line.Length && line[quote] != delimiter && char.IsWhiteSpace(line[quote])) quote++;
+            if (quote < line.Length && line[quote] == '"')
             {
-                i = line.Length - trimmed.Length + 1;
+                i = quote + 1;
                 while (true)
                 {
                     if (i >= line.Length)
                         throw new InvalidDataException(
-                            $"Csv.Read: {sourceName}: line {lineNumber}, column {fields.Count + 1}: the quote opened at character {start + 1} is not closed.");
+                            $"Csv.Read: {sourceName}: line {lineNumber}, column {fields.Count + 1}: the quote opened at character {quote + 1} is not closed.");
                     if (line[i] == '"')
                     {
                         if (i + 1 < line.Length && line[i + 1] == '"')

@@ -64,6 +64,21 @@ public sealed class CsvTests
     }
 
     [Fact]
+    public void A_wide_file_in_MNIST_csv_layout_is_read()
+    {
+        // label first, then 784 pixels, as in the common mnist_train.csv.
+        using var dir = new TempDirectory();
+        var text = new StringBuilder("label," + string.Join(',', Enumerable.Range(0, 784).Select(i => $"p{i}")) + "\n");
+        for (int r = 0; r < 500; r++) text.Append(r % 10).Append(',').AppendJoin(',', Enumerable.Range(0, 784).Select(i => (r + i) % 256)).Append('\n');
+        CsvTable t = Csv.Read(Write(dir, "mnist.csv", text.ToString()), hasHeader: true, labelColumn: 0);
+        Assert.Equal([500, 784], t.Features.Shape);
+        Assert.Equal("label", t.LabelName);
+        Assert.Equal("p783", t.FeatureNames![^1]);
+        Assert.Equal(((499 + 783) % 256), t.Features.Select(0, 499).ToArray<float>()[783]);
+        Assert.Equal(9L, t.Labels!.ToArray<long>()[499]);
+    }
+
+    [Fact]
     public void Gzipped_files_are_decompressed()
     {
         using var dir = new TempDirectory();
