@@ -80,6 +80,20 @@ public sealed class DataLoaderTests
     }
 
     [Fact]
+    public void Updates_per_run_are_batches_per_epoch_times_epochs()
+    {
+        // The course's example: 5000 images, batch 100, 10 epochs → 500 updates.
+        var loader = new DataLoader<Tensor[]>(new TensorDataset(Tensor.Zeros(5000, 1)), batchSize: 100, shuffle: true, generator: new Generator(0));
+        Assert.Equal(50, loader.Count);
+        int updates = 0;
+        for (int epoch = 0; epoch < 10; epoch++)
+        {
+            foreach (Tensor[] _ in loader) updates++;
+        }
+        Assert.Equal(500, updates);
+    }
+
+    [Fact]
     public void The_default_batch_size_is_one_as_in_PyTorch()
     {
         var loader = new DataLoader<Tensor[]>(Indexed(3));
