@@ -26,7 +26,8 @@ public static class Digits
 
     private const string ResourceName = "Nabla.Data.Resources.digits.csv.gz";
 
-    /// <summary>Loads the features and labels. scikit-learn: <c>load_digits(return_X_y=True)</c>.</summary>
+    /// <summary>Loads the features and labels. PyTorch: no counterpart; scikit-learn:
+    /// <c>load_digits(return_X_y=True)</c>.</summary>
     /// <returns>Features (1797, 64) Float32 with values 0..16, and labels (1797) Int64 with values 0..9.</returns>
     /// <exception cref="InvalidOperationException">The embedded resource is missing (a broken build).</exception>
     public static (Tensor Features, Tensor Labels) Load()

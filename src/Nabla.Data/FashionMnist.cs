@@ -12,7 +12,8 @@ namespace Nabla.Data;
 /// </remarks>
 public static class FashionMnist
 {
-    /// <summary>Where Debian's <c>dataset-fashion-mnist</c> puts the files.</summary>
+    /// <summary>Where Debian's <c>dataset-fashion-mnist</c> puts the files. PyTorch: the <c>root</c> argument of
+    /// <c>FashionMNIST</c> (which there is required).</summary>
     public const string DefaultDirectory = "/usr/share/datasets/fashion-mnist";
 
     /// <summary>The class names, in label order. PyTorch: <c>FashionMNIST.classes</c>.</summary>

@@ -8,10 +8,10 @@ namespace Nabla.Data;
 /// <param name="endDim">The last dim to flatten (negative counts from the end).</param>
 public sealed class Flatten(int startDim = 0, int endDim = -1) : ITransform
 {
-    /// <summary>The first dim flattened.</summary>
+    /// <summary>The first dim flattened. PyTorch: <c>start_dim</c>.</summary>
     public int StartDim { get; } = startDim;
 
-    /// <summary>The last dim flattened.</summary>
+    /// <summary>The last dim flattened. PyTorch: <c>end_dim</c>.</summary>
     public int EndDim { get; } = endDim;
 
     /// <summary>Flattens dims StartDim..EndDim. PyTorch: <c>torch.flatten(x, start_dim, end_dim)</c>.</summary>

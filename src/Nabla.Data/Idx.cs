@@ -17,7 +17,8 @@ namespace Nabla.Data;
 /// </remarks>
 public static class Idx
 {
-    /// <summary>The element type code of unsigned bytes, the third byte of the magic number.</summary>
+    /// <summary>The element type code of unsigned bytes, the third byte of the magic number. PyTorch: the
+    /// <c>8: torch.uint8</c> entry of torchvision's <c>SN3_PASCALVINCENT_TYPEMAP</c>.</summary>
     public const byte UnsignedByteType = 0x08;
 
     private static ReadOnlySpan<byte> GzipSignature => [0x1f, 0x8b];
@@ -91,7 +92,7 @@ public static class Idx
     }
 
     /// <summary>Writes a tensor of integer values 0..255 as an unsigned-byte IDX file, gzipped or not. The file is
-    /// written to a temporary name and renamed, so a failure leaves no partial file.</summary>
+    /// written to a temporary name and renamed, so a failure leaves no partial file. PyTorch: no counterpart.</summary>
     /// <remarks>PyTorch has no writer; this one exists for tests and for exporting data to MNIST tools.</remarks>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="tensor">At least one dim, at most 255; every value an integer in 0..255.</param>

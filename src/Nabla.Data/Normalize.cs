@@ -37,7 +37,7 @@ public sealed class Normalize : ITransform
     /// <summary>The per-channel standard deviations. PyTorch: <c>normalize.std</c>.</summary>
     public IReadOnlyList<double> Std => _std;
 
-    /// <summary>The channel dim, or null for the default rule.</summary>
+    /// <summary>The channel dim, or null for the default rule. PyTorch: no counterpart (torchvision fixes dim −3).</summary>
     public int? Dim { get; }
 
     /// <summary>Returns (input − mean) / std along the channel dim. PyTorch: <c>Normalize(mean, std)(x)</c>.</summary>

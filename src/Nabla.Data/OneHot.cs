@@ -18,7 +18,7 @@ public sealed class OneHot : ITransform
         DType = dtype;
     }
 
-    /// <summary>The number of classes (the length of each one-hot vector).</summary>
+    /// <summary>The number of classes (the length of each one-hot vector). PyTorch: <c>num_classes</c>.</summary>
     public int NumClasses { get; }
 
     /// <summary>The result's dtype.</summary>
