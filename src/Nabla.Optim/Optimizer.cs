@@ -82,9 +82,14 @@ public abstract class Optimizer
             {
                 if (p.Grad is null) continue;
                 if (setToNone) p.Grad = null;
+                else if (p.Grad.GradFn is not null || p.Grad.RequiresGrad)
+                {
+                    // A gradient recorded in a graph (double backward) is replaced, as PyTorch detaches it first.
+                    p.Grad = Tensor.ZerosLike(p.Grad);
+                }
                 else
                 {
-                    using (GradMode.Disable()) p.Grad = p.Grad.Detach().ZeroInPlace();
+                    using (GradMode.Disable()) p.Grad.ZeroInPlace();
                 }
             }
     }
