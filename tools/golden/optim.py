@@ -6,7 +6,8 @@ Writes tests/golden/optim.json with:
   STEPS steps on the fixed problem below (float64). OptimizerGoldenTests replays the same problem with
   Nabla's optimizer and compares to 1e-10 relative.
 * "schedulers": for every scheduler setting in SCHEDULERS, get_last_lr() right after construction and
-  after each of 30 scheduler steps (plus the momentum or beta1 of group 0 for OneCycleLR).
+  after each of 30 scheduler steps (the groups' lr for ReduceLROnPlateau, which has no get_last_lr in
+  1.13), and the momentum or beta1 of group 0 (cycled by OneCycleLR).
 * "clip": clip_grad_norm_ total norms and clipped gradients for a few norm types and max norms.
 
 The problem: W (3, 2) and b (2,), data x (4, 3) and y (4, 2) fixed below, and the loss
