@@ -110,7 +110,7 @@ public static partial class Functional
             if (!BroadcastsTo(posWeight.Shape, input.Shape))
                 throw new ArgumentException($"{Op}: pos_weight {Py.Shape(posWeight.Shape)} does not broadcast to input {Py.Shape(input.Shape)}.", nameof(posWeight));
             // The positive term is scaled by p, the negative one is not: log weight 1 + (p − 1)·y.
-            positive = positive * (1.0 + (posWeight - 1.0) * target);
+            positive = positive * (1.0 + (posWeight.To(input.DType) - 1.0) * target);
         }
         return Reduce(ApplyWeight(Op, (1.0 - target) * input + positive, weight), reduction);
     }
@@ -162,7 +162,7 @@ public static partial class Functional
         int classDim = CheckClassInput(Op, input, weight);
         int classes = input.Size(classDim);
         Tensor logp = input.LogSoftmax(classDim);
-        Tensor? classWeight = weight is null ? null : ClassWeight(weight, input.Dim, classDim);
+        Tensor? classWeight = weight is null ? null : ClassWeight(weight, input.Dim, classDim, input.DType);
 
         if (target.DType.IsFloatingPoint())
         {
@@ -331,7 +331,7 @@ public static partial class Functional
         if (weight is null) return loss;
         if (!BroadcastsTo(weight.Shape, loss.Shape))
             throw new ArgumentException($"{op}: weight {Py.Shape(weight.Shape)} does not broadcast to input {Py.Shape(loss.Shape)}.", nameof(weight));
-        return loss * weight;
+        return loss * weight.To(loss.DType);     // a Float64 weight must not turn a Float32 loss into Float64
     }
 
     /// <summary>NumPy's rule, one way: aligned from the right, each dim of <paramref name="from"/> is 1 or equal.</summary>
@@ -359,12 +359,12 @@ public static partial class Functional
     }
 
     /// <summary>A (C) class weight shaped to broadcast along the class dim: (1, C, 1, …), or (C) unbatched.</summary>
-    private static Tensor ClassWeight(Tensor weight, int rank, int classDim)
+    private static Tensor ClassWeight(Tensor weight, int rank, int classDim, DType dtype)
     {
-        if (classDim == 0) return weight;
+        if (classDim == 0) return weight.To(dtype);
         int[] shape = Enumerable.Repeat(1, rank).ToArray();
         shape[1] = weight.Size(0);
-        return weight.Reshape(shape);
+        return weight.To(dtype).Reshape(shape);
     }
 
     private static ArgumentException TargetShapeError(string op, Tensor input, Tensor target, int classDim)

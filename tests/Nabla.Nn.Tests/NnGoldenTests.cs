@@ -58,9 +58,14 @@ public sealed class NnGoldenTests
         var model = new Sequential(new Linear(3, 4), new Tanh(), new Linear(4, 2));
         var state = golden.GetProperty("state_dict").EnumerateObject().ToDictionary(p => p.Name, p => NnGolden.Tensor(p.Value));
         model.LoadStateDict(state);
-        Tensor y = model.Forward(NnGolden.Tensor(golden.GetProperty("input")));
+        Tensor x = NnGolden.Tensor(golden.GetProperty("input")).RequireGrad();
+        Tensor y = model.Forward(x);
         Assert.Equal(DType.Float32, y.DType);
         // float32: a handful of roundings in a 3-term and a 4-term dot product, within 1e-6 relative.
         TestUtil.AssertClose("Sequential forward vs PyTorch", NnGolden.Tensor(golden.GetProperty("output")), y, 1e-6, 1e-6);
+        (y * NnGolden.Tensor(golden.GetProperty("projection"))).Sum().Backward();
+        TestUtil.AssertClose("input gradient vs PyTorch", NnGolden.Tensor(golden.GetProperty("grad_input")), x.Grad!, 1e-6, 1e-6);
+        foreach ((string name, Parameter p) in model.NamedParameters())
+            TestUtil.AssertClose(name + " gradient vs PyTorch", NnGolden.Tensor(golden.GetProperty("grads").GetProperty(name)), p.Grad!, 1e-6, 1e-6);
     }
 }

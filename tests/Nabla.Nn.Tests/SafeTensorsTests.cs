@@ -152,6 +152,30 @@ public sealed class SafeTensorsTests : IDisposable
         Assert.Contains(offset, e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]},\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}", "the header names 'a' twice")]
+    [InlineData("{\"__metadata__\":{\"k\":1}}", "metadata value of 'k' must be a string")]
+    [InlineData("[1, 2]", "the header must be a JSON object")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2]}}", "tensor 'a' needs \"dtype\", \"shape\" and two \"data_offsets\"")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,0]}}", "invalid shape entry -2")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}", "end before they begin")]
+    [InlineData("{\"a\":{\"dtype\":\"F64\",\"shape\":[2147483647,2147483647,2147483647],\"data_offsets\":[0,0]}}", "byte size overflows")]
+    public void Malformed_headers_are_described(string header, string problem)
+    {
+        var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Deserialize(MakeFile(header, 0), "h.safetensors"));
+        Assert.StartsWith("SafeTensors: h.safetensors: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Save_into_a_missing_directory_fails_cleanly_and_bad_names_are_refused()
+    {
+        string path = Path.Combine(_dir, "missing", "x.safetensors");
+        Assert.Throws<DirectoryNotFoundException>(() => SafeTensors.Save(path, new Dictionary<string, Tensor> { ["x"] = Tensor.Ones(1) }));
+        Assert.Throws<ArgumentException>(() => SafeTensors.Serialize(new Dictionary<string, Tensor> { ["__metadata__"] = Tensor.Ones(1) }));
+        Assert.Throws<ArgumentException>(() => SafeTensors.Serialize(new Dictionary<string, Tensor> { [""] = Tensor.Ones(1) }));
+    }
+
     private static string Pad(string header, int length) => header.PadRight(length);
 
     private static byte[] Patch(byte[] bytes, ulong headerLength)

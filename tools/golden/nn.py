@@ -4,7 +4,8 @@ Writes tests/golden/nn.json with
   - "losses": for every loss case below and every reduction, the float64 inputs, PyTorch's output, a random
     projection v (used when the output is not a scalar: L = sum(v * output)), and the gradients of L with respect
     to the input (and to a floating-point target when PyTorch differentiates it);
-  - "forward": a small float32 MLP's state dict, an input batch and PyTorch's output;
+  - "forward": a small float32 MLP's state dict, an input batch, PyTorch's output, and the gradients of
+    sum(v * output) with respect to the input and every parameter;
   - "models": state-dict keys and repr(model) of a few models built the same way in NnGoldenTests.cs.
 
 Run from the repository root with Debian's interpreter (python3-torch, python3-numpy):
@@ -199,11 +200,13 @@ def models():
 def forward():
     torch.manual_seed(1)
     model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2))
-    x = torch.randn(5, 3)
-    with torch.no_grad():
-        y = model(x)
+    x = torch.randn(5, 3).requires_grad_(True)
+    y = model(x)
+    v = torch.randn(5, 2)
+    (y * v).sum().backward()
     return {"state_dict": {k: encode(v) for k, v in model.state_dict().items()}, "input": encode(x),
-            "output": encode(y), "dtype": "float32"}
+            "output": encode(y), "projection": encode(v), "grad_input": encode(x.grad),
+            "grads": {k: encode(p.grad) for k, p in model.named_parameters()}, "dtype": "float32"}
 
 
 def main():

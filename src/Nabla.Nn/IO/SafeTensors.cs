@@ -51,7 +51,7 @@ public static class SafeTensors
         }
         catch
         {
-            File.Delete(temp);
+            if (File.Exists(temp)) File.Delete(temp);
             throw;
         }
     }
@@ -188,8 +188,15 @@ public static class SafeTensors
             var tensors = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);
             foreach (var e in entries)
             {
-                long elements = e.Shape.Aggregate(1L, (a, b) => a * b);
-                long size = elements * ElementSize(e.DType);
+                long size;
+                try
+                {
+                    size = checked(e.Shape.Aggregate(1L, (a, b) => checked(a * b)) * ElementSize(e.DType));
+                }
+                catch (OverflowException)
+                {
+                    throw Error(dataStart + e.Begin, $"tensor '{e.Name}' has a shape [{string.Join(", ", e.Shape)}] whose byte size overflows");
+                }
                 if (e.End > dataLength)
                     throw Error(dataStart + e.Begin, $"tensor '{e.Name}' has data_offsets [{e.Begin}, {e.End}] beyond the {dataLength}-byte data section (truncated file?)");
                 if (e.Begin < expected)
