@@ -52,6 +52,25 @@ public sealed class LossTests
     }
 
     [Fact]
+    public void Softmax_and_nll_worked_examples_give_ln2_and_ln5()
+    {
+        // Two equal logits: p_true = ½, NLL = −ln ½ = ln 2 ≈ 0.693. Five equal logits: p_true = 1/5, NLL = ln 5 ≈ 1.609.
+        Tensor two = F.CrossEntropy(Tensor.FromArray([3.0, 3.0]), Tensor.Scalar(1L));
+        Assert.Equal(Math.Log(2), two.Item<double>(), 15);
+        Assert.Equal(0.693, two.Item<double>(), 3);
+        Tensor five = F.CrossEntropy(Tensor.Zeros([1, 5], DType.Float64), Tensor.FromArray(new long[] { 4 }));
+        Assert.Equal(Math.Log(5), five.Item<double>(), 15);
+        Assert.Equal(1.609, five.Item<double>(), 3);
+        // NLL of probabilities given as logs: −ln p_true.
+        Tensor logp = Tensor.FromArray([0.5, 0.3, 0.2]).Log();
+        Assert.Equal(Math.Log(5), F.NllLoss(logp, Tensor.Scalar(2L)).Item<double>(), 15);
+        // Categorical cross-entropy with a one-hot probability target equals the index form.
+        Tensor logits = Tensor.FromArray(new double[,] { { 1, 2, 0.5 } });
+        Assert.Equal(F.CrossEntropy(logits, Tensor.FromArray(new long[] { 1 })).Item<double>(),
+                     F.CrossEntropy(logits, Tensor.FromArray(new double[,] { { 0, 1, 0 } })).Item<double>(), 15);
+    }
+
+    [Fact]
     public void Cross_entropy_mean_is_nan_when_every_target_is_ignored()
     {
         // PyTorch divides Σ 0 by Σ 0 weights.
