@@ -71,13 +71,14 @@ public abstract class Module
     /// <param name="module">The child.</param>
     /// <returns><paramref name="module"/>.</returns>
     /// <exception cref="ArgumentException">The name is empty, contains a dot, or is already used; or the child is
-    /// this module itself.</exception>
+    /// this module or contains it.</exception>
     public TModule RegisterModule<TModule>(string name, TModule module) where TModule : Module
     {
         ArgumentNullException.ThrowIfNull(module);
         CheckName(nameof(RegisterModule), name);
-        if (ReferenceEquals(module, this))
-            throw new ArgumentException($"{TypeName}.{nameof(RegisterModule)}: a module cannot be its own child ('{name}').", nameof(module));
+        // A cycle would make StateDict, ToString and the traversals recurse forever.
+        if (module.Modules().Any(m => ReferenceEquals(m, this)))
+            throw new ArgumentException($"{TypeName}.{nameof(RegisterModule)}: '{name}' would contain this module itself (a cycle).", nameof(module));
         _children.Add((name, module));
         return module;
     }

@@ -13,10 +13,12 @@ public abstract class Module<TIn, TOut> : Module
     /// <param name="input">The input.</param>
     public abstract TOut Forward(TIn input);
 
-    /// <summary>The forward pass as a delegate.</summary>
+    /// <summary>The forward pass as a delegate, e.g. for LINQ's <c>Select</c>. PyTorch: a module is callable,
+    /// <c>module(x)</c>.</summary>
     public Func<TIn, TOut> AsFunc() => Forward;
 
-    /// <summary>The module's forward pass as a delegate, so that a module can be used as a function.</summary>
+    /// <summary>The module's forward pass as a delegate, so that a module can be used as a function. PyTorch: a module
+    /// is callable, <c>module(x)</c>.</summary>
     /// <param name="module">The module.</param>
     public static implicit operator Func<TIn, TOut>(Module<TIn, TOut> module)
     {

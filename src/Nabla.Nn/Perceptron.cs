@@ -1,16 +1,17 @@
 namespace Nabla.Nn;
 
-/// <summary>How a <see cref="Perceptron"/> learns.</summary>
+/// <summary>How a <see cref="Perceptron"/> learns. scikit-learn: <c>Perceptron</c> (the classic rule) and
+/// <c>SGDClassifier(loss='hinge')</c>; PyTorch has no perceptron.</summary>
 public enum PerceptronRule
 {
     /// <summary>Rosenblatt's rule, one sample at a time: w ← w + η(y − ŷ)x, b ← b + η(y − ŷ). It changes the
     /// weights only on mistakes and converges in finitely many steps when the classes are linearly separable
-    /// (Novikoff 1962).</summary>
+    /// (Novikoff 1962). scikit-learn: <c>Perceptron</c>.</summary>
     Classic,
 
     /// <summary>Full-batch (sub)gradient descent through autograd on the mean hinge loss max(0, 1 − t·(w·x + b))
     /// with targets t = 2y − 1 ∈ {−1, +1}: the perceptron criterion with a margin of 1, as in a linear SVM
-    /// without regularisation.</summary>
+    /// without regularisation. scikit-learn: <c>SGDClassifier(loss='hinge', alpha=0)</c>.</summary>
     Hinge,
 }
 
@@ -22,7 +23,7 @@ public enum PerceptronRule
 /// both starting at 0 as in Rosenblatt's formulation (so training is deterministic).</remarks>
 public sealed class Perceptron : Module<Tensor, Tensor>
 {
-    /// <summary>An untrained perceptron with zero weights.</summary>
+    /// <summary>An untrained perceptron with zero weights. scikit-learn: <c>Perceptron(eta0=learning_rate)</c>.</summary>
     /// <param name="inFeatures">Number of inputs.</param>
     /// <param name="learningRate">η &gt; 0 (default 1; for the classic rule from zero weights any η gives the same
     /// predictions, since all weights scale with it).</param>
@@ -39,19 +40,19 @@ public sealed class Perceptron : Module<Tensor, Tensor>
         Bias = RegisterParameter("bias", Tensor.Zeros([], DType.Float64));
     }
 
-    /// <summary>Number of inputs.</summary>
+    /// <summary>Number of inputs. scikit-learn: <c>n_features_in_</c>.</summary>
     public int InFeatures { get; }
 
-    /// <summary>η.</summary>
+    /// <summary>η. scikit-learn: <c>eta0</c>.</summary>
     public double LearningRate { get; }
 
-    /// <summary>The learning rule.</summary>
+    /// <summary>The learning rule. scikit-learn: the estimator class (<c>Perceptron</c> or <c>SGDClassifier</c>).</summary>
     public PerceptronRule Rule { get; }
 
-    /// <summary>w, (InFeatures), Float64.</summary>
+    /// <summary>w, (InFeatures), Float64. scikit-learn: <c>coef_</c>.</summary>
     public Parameter Weight { get; }
 
-    /// <summary>b, 0-d, Float64.</summary>
+    /// <summary>b, 0-d, Float64. scikit-learn: <c>intercept_</c>.</summary>
     public Parameter Bias { get; }
 
     /// <summary>The weighted sums w·x + b, before the step (scikit-learn: <c>decision_function</c>).</summary>
@@ -70,7 +71,7 @@ public sealed class Perceptron : Module<Tensor, Tensor>
             throw new ArgumentException($"Perceptron(in_features={InFeatures}) expects input (N, {InFeatures}) but got {Internal.Py.Shape(input.Shape)}.", nameof(input));
     }
 
-    /// <summary>H(w·x + b): 1 where the weighted sum is positive, else 0.</summary>
+    /// <summary>H(w·x + b): 1 where the weighted sum is positive, else 0. scikit-learn: <c>predict</c>.</summary>
     /// <param name="input">(N, InFeatures).</param>
     /// <exception cref="ArgumentException">The input is not (N, InFeatures).</exception>
     public override Tensor Forward(Tensor input) => DecisionFunction(input).Step();

@@ -6,11 +6,13 @@ namespace Nabla.Nn;
 /// <example><code>Tensor loss = F.MseLoss(model.Forward(x), y) + 1e-4 * Regularization.L2Penalty(model.Parameters());</code></example>
 public static class Regularization
 {
-    /// <summary>Σ|w| over every element of every tensor: a 0-d tensor whose gradient is sign(w).</summary>
+    /// <summary>Σ|w| over every element of every tensor: a 0-d tensor whose gradient is sign(w). PyTorch idiom:
+    /// <c>sum(p.abs().sum() for p in parameters)</c>.</summary>
     /// <param name="parameters">The tensors, e.g. <c>model.Parameters()</c>; none gives 0.</param>
     public static Tensor L1Penalty(IEnumerable<Tensor> parameters) => Total(parameters, w => w.Abs().Sum());
 
-    /// <summary>Σw² over every element of every tensor: a 0-d tensor whose gradient is 2w.</summary>
+    /// <summary>Σw² over every element of every tensor: a 0-d tensor whose gradient is 2w. PyTorch idiom:
+    /// <c>sum(p.pow(2).sum() for p in parameters)</c>.</summary>
     /// <param name="parameters">The tensors; none gives 0.</param>
     public static Tensor L2Penalty(IEnumerable<Tensor> parameters) => Total(parameters, w => (w * w).Sum());
 

@@ -71,6 +71,8 @@ public sealed class ModuleTests
         Assert.Throws<ArgumentException>(() => m.RegisterParameter("", Tensor.Zeros(2)));
         Assert.Throws<ArgumentException>(() => m.RegisterParameter("i", Tensor.Zeros([2], DType.Int64)));
         Assert.Throws<ArgumentException>(() => m.RegisterModule("self", m));
+        var outer = new ModuleList(m);
+        Assert.Contains("(a cycle)", Assert.Throws<ArgumentException>(() => m.RegisterModule("outer", outer)).Message, StringComparison.Ordinal);
         // A Parameter is registered as itself (so it can be shared); a plain tensor is wrapped around its storage.
         var p = new Parameter(Tensor.Ones(3));
         Assert.Same(p, m.RegisterParameter("p", p));

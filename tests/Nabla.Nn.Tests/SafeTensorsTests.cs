@@ -100,6 +100,24 @@ public sealed class SafeTensorsTests : IDisposable
     }
 
     [Fact]
+    public void Round_trips_tensors_larger_than_the_copy_buffer()
+    {
+        // 50,000 doubles (400 KB) and 70,001 bools cross several 64 KiB chunks, including a partial last one.
+        var g = new Generator(3);
+        var tensors = new Dictionary<string, Tensor>
+        {
+            ["big"] = Tensor.Randn([250, 200], g, DType.Float64),
+            ["flags"] = Tensor.Rand([70_001], g).Gt(0.5),
+            ["ids"] = Tensor.RandInt(-1000, 1000, [9000], g),
+        };
+        string path = Path.Combine(_dir, "big.safetensors");
+        SafeTensors.Save(path, tensors);
+        OrderedDictionary<string, Tensor> loaded = SafeTensors.Load(path);
+        foreach ((string name, Tensor t) in tensors) AssertSameTensor(name, t, loaded[name]);
+        Assert.Equal(System.IO.File.ReadAllBytes(path), SafeTensors.Serialize(tensors));
+    }
+
+    [Fact]
     public void Save_replaces_an_existing_file()
     {
         string path = Path.Combine(_dir, "w.safetensors");

@@ -25,6 +25,9 @@ public static class SafeTensors
     private const int Alignment = 8;
     private const string MetadataKey = "__metadata__";
 
+    // Tensor data is converted to and from little-endian bytes through a buffer of this size (64 KiB).
+    private const int ChunkBytes = 1 << 16;
+
     /// <summary>Writes tensors to a file atomically: the bytes go to a temporary file in the same directory,
     /// which is flushed to disk and then renamed over <paramref name="path"/>, so a crash leaves either the old
     /// file or the complete new one. PyTorch: <c>safetensors.torch.save_file(tensors, path, metadata)</c>.</summary>
@@ -36,7 +39,7 @@ public static class SafeTensors
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = Serialize(tensors, metadata);
+        (byte[] header, List<Tensor> ordered) = Prepare(tensors, metadata);
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full) ?? ".";
         string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
@@ -44,7 +47,7 @@ public static class SafeTensors
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                stream.Write(bytes);
+                Write(stream, header, ordered);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);     // rename(2): atomic on the same file system
@@ -72,7 +75,8 @@ public static class SafeTensors
     public static (OrderedDictionary<string, Tensor> Tensors, IReadOnlyDictionary<string, string> Metadata) LoadWithMetadata(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Deserialize(File.ReadAllBytes(path), path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return Read(stream, path);
     }
 
     /// <summary>The bytes of a safetensors file holding <paramref name="tensors"/>. PyTorch:
@@ -81,6 +85,15 @@ public static class SafeTensors
     /// <param name="metadata">Optional string pairs stored under "__metadata__".</param>
     /// <exception cref="ArgumentException">A name is empty or "__metadata__".</exception>
     public static byte[] Serialize(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        (byte[] header, List<Tensor> ordered) = Prepare(tensors, metadata);
+        using var stream = new MemoryStream();
+        Write(stream, header, ordered);
+        return stream.ToArray();
+    }
+
+    /// <summary>The length prefix and padded JSON header, and the tensors in the order their data follows.</summary>
+    private static (byte[] Header, List<Tensor> Ordered) Prepare(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         foreach (string name in tensors.Keys)
@@ -91,37 +104,42 @@ public static class SafeTensors
         // The reference sorts by descending dtype alignment, then by name (Rust compares UTF-8 bytes).
         var ordered = tensors.OrderByDescending(kv => DTypeRank(kv.Value.DType))
                              .ThenBy(kv => Encoding.UTF8.GetBytes(kv.Key), ByteOrder.Instance).ToList();
-        var header = new StringBuilder("{");
+        var json = new StringBuilder("{");
         bool first = true;
         if (metadata is not null)
         {
-            header.Append(Quote(MetadataKey)).Append(":{");
-            header.AppendJoin(",", metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Quote(kv.Key) + ":" + Quote(kv.Value)));
-            header.Append('}');
+            json.Append(Quote(MetadataKey)).Append(":{");
+            json.AppendJoin(",", metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Quote(kv.Key) + ":" + Quote(kv.Value)));
+            json.Append('}');
             first = false;
         }
         long offset = 0;
         foreach ((string name, Tensor t) in ordered)
         {
             long size = (long)t.NumEl * ElementSize(t.DType);
-            if (!first) header.Append(',');
+            if (!first) json.Append(',');
             first = false;
-            header.Append(Quote(name)).Append(":{\"dtype\":\"").Append(DTypeName(t.DType)).Append("\",\"shape\":[")
-                  .AppendJoin(",", t.Shape).Append("],\"data_offsets\":[")
-                  .Append(offset.ToString(CultureInfo.InvariantCulture)).Append(',')
-                  .Append((offset + size).ToString(CultureInfo.InvariantCulture)).Append("]}");
+            json.Append(Quote(name)).Append(":{\"dtype\":\"").Append(DTypeName(t.DType)).Append("\",\"shape\":[")
+                .AppendJoin(",", t.Shape).Append("],\"data_offsets\":[")
+                .Append(offset.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append((offset + size).ToString(CultureInfo.InvariantCulture)).Append("]}");
             offset += size;
         }
-        header.Append('}');
-        byte[] json = Encoding.UTF8.GetBytes(header.ToString());
-        int padded = (json.Length + Alignment - 1) / Alignment * Alignment;    // spaces up to a multiple of 8
-        var bytes = new byte[LengthPrefix + padded + offset];
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)padded);
-        json.CopyTo(bytes, LengthPrefix);
-        bytes.AsSpan(LengthPrefix + json.Length, padded - json.Length).Fill((byte)' ');
-        int position = LengthPrefix + padded;
-        foreach ((_, Tensor t) in ordered) position += WriteData(t, bytes.AsSpan(position));
-        return bytes;
+        json.Append('}');
+        byte[] text = Encoding.UTF8.GetBytes(json.ToString());
+        int padded = (text.Length + Alignment - 1) / Alignment * Alignment;    // spaces up to a multiple of 8
+        var header = new byte[LengthPrefix + padded];
+        BinaryPrimitives.WriteUInt64LittleEndian(header, (ulong)padded);
+        text.CopyTo(header, LengthPrefix);
+        header.AsSpan(LengthPrefix + text.Length).Fill((byte)' ');
+        return (header, ordered.Select(kv => kv.Value).ToList());
+    }
+
+    private static void Write(Stream stream, byte[] header, List<Tensor> ordered)
+    {
+        stream.Write(header);
+        var buffer = new byte[ChunkBytes];
+        foreach (Tensor t in ordered) WriteData(t, stream, buffer);
     }
 
     /// <summary>Parses the bytes of a safetensors file, validating everything the format promises. PyTorch:
@@ -135,33 +153,45 @@ public static class SafeTensors
     public static (OrderedDictionary<string, Tensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Deserialize(byte[] bytes, string source = "<bytes>")
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        InvalidDataException Error(long at, string what) => new($"SafeTensors: {source}: {what} (at byte offset {at}).");
+        using var stream = new MemoryStream(bytes, writable: false);
+        return Read(stream, source);
+    }
 
-        if (bytes.Length < LengthPrefix)
-            throw Error(0, $"truncated file: {bytes.Length} bytes, too short for the 8-byte header length");
-        ulong n = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+    /// <summary>Reads a whole safetensors file from a seekable stream: the header is validated completely before any
+    /// tensor data is read, then the tensors are read in offset order.</summary>
+    private static (OrderedDictionary<string, Tensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Read(Stream stream, string source)
+    {
+        InvalidDataException Error(long at, string what) => new($"SafeTensors: {source}: {what} (at byte offset {at}).");
+        long length = stream.Length;
+        if (length < LengthPrefix)
+            throw Error(0, $"truncated file: {length} bytes, too short for the 8-byte header length");
+        Span<byte> prefix = stackalloc byte[LengthPrefix];
+        stream.ReadExactly(prefix);
+        ulong n = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (n > MaxHeaderSize)
             throw Error(0, $"header length {n} exceeds the {MaxHeaderSize}-byte limit");
-        if ((long)n > bytes.Length - LengthPrefix)
-            throw Error(0, $"header length {n} runs past the end of the {bytes.Length}-byte file (truncated file?)");
-        int dataStart = LengthPrefix + (int)n;
-        long dataLength = bytes.Length - dataStart;
+        if ((long)n > length - LengthPrefix)
+            throw Error(0, $"header length {n} runs past the end of the {length}-byte file (truncated file?)");
+        var headerBytes = new byte[n];
+        stream.ReadExactly(headerBytes);
+        long dataStart = LengthPrefix + (long)n;
+        long dataLength = length - dataStart;
 
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(bytes.AsMemory(LengthPrefix, (int)n));
+            doc = JsonDocument.Parse(headerBytes);
         }
         catch (JsonException e)
         {
             throw Error(LengthPrefix + (e.BytePositionInLine ?? 0), "the header is not valid JSON: " + e.Message);
         }
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var entries = new List<(string Name, DType DType, int[] Shape, long Begin, long End)>();
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw Error(LengthPrefix, "the header must be a JSON object");
-            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            var entries = new List<(string Name, DType DType, int[] Shape, long Begin, long End)>();
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (JsonProperty property in doc.RootElement.EnumerateObject())
             {
@@ -181,37 +211,42 @@ public static class SafeTensors
                 }
                 entries.Add(ParseEntry(property, Error));
             }
-
-            // Sorted by offset, the byte ranges must tile the data section exactly: no overlap, no gap, no excess.
-            entries.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
-            long expected = 0;
-            var tensors = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);
-            foreach (var e in entries)
-            {
-                long size;
-                try
-                {
-                    size = checked(e.Shape.Aggregate(1L, (a, b) => checked(a * b)) * ElementSize(e.DType));
-                }
-                catch (OverflowException)
-                {
-                    throw Error(dataStart + e.Begin, $"tensor '{e.Name}' has a shape [{string.Join(", ", e.Shape)}] whose byte size overflows");
-                }
-                if (e.End > dataLength)
-                    throw Error(dataStart + e.Begin, $"tensor '{e.Name}' has data_offsets [{e.Begin}, {e.End}] beyond the {dataLength}-byte data section (truncated file?)");
-                if (e.Begin < expected)
-                    throw Error(dataStart + e.Begin, $"tensor '{e.Name}' data_offsets [{e.Begin}, {e.End}] overlap the previous tensor, which ends at {expected}");
-                if (e.Begin > expected)
-                    throw Error(dataStart + expected, $"tensor '{e.Name}' starts at {e.Begin}, leaving a gap after offset {expected}");
-                if (e.End - e.Begin != size)
-                    throw Error(dataStart + e.Begin, $"tensor '{e.Name}' of dtype {DTypeName(e.DType)} and shape [{string.Join(", ", e.Shape)}] needs {size} bytes but data_offsets [{e.Begin}, {e.End}] hold {e.End - e.Begin}");
-                tensors[e.Name] = ReadData(bytes.AsSpan(dataStart + (int)e.Begin, (int)size), e.DType, e.Shape);
-                expected = e.End;
-            }
-            if (expected != dataLength)
-                throw Error(dataStart + expected, $"{dataLength - expected} bytes after the last tensor are not described by the header");
-            return (tensors, metadata);
         }
+
+        // Sorted by offset, the byte ranges must tile the data section exactly: no overlap, no gap, no excess.
+        entries.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
+        long expected = 0;
+        foreach (var e in entries)
+        {
+            long size;
+            try
+            {
+                size = checked(e.Shape.Aggregate(1L, (a, b) => checked(a * b)) * ElementSize(e.DType));
+            }
+            catch (OverflowException)
+            {
+                throw Error(dataStart + e.Begin, $"tensor '{e.Name}' has a shape [{string.Join(", ", e.Shape)}] whose byte size overflows");
+            }
+            if (e.End > dataLength)
+                throw Error(dataStart + e.Begin, $"tensor '{e.Name}' has data_offsets [{e.Begin}, {e.End}] beyond the {dataLength}-byte data section (truncated file?)");
+            if (e.Begin < expected)
+                throw Error(dataStart + e.Begin, $"tensor '{e.Name}' data_offsets [{e.Begin}, {e.End}] overlap the previous tensor, which ends at {expected}");
+            if (e.Begin > expected)
+                throw Error(dataStart + expected, $"tensor '{e.Name}' starts at {e.Begin}, leaving a gap after offset {expected}");
+            if (e.End - e.Begin != size)
+                throw Error(dataStart + e.Begin, $"tensor '{e.Name}' of dtype {DTypeName(e.DType)} and shape [{string.Join(", ", e.Shape)}] needs {size} bytes but data_offsets [{e.Begin}, {e.End}] hold {e.End - e.Begin}");
+            if (size / ElementSize(e.DType) > Array.MaxLength)
+                throw Error(dataStart + e.Begin, $"tensor '{e.Name}' has more elements than a .NET array can hold");
+            expected = e.End;
+        }
+        if (expected != dataLength)
+            throw Error(dataStart + expected, $"{dataLength - expected} bytes after the last tensor are not described by the header");
+
+        // The ranges tile the data section in this order, so the tensors are read front to back.
+        var tensors = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);
+        var buffer = new byte[ChunkBytes];
+        foreach (var e in entries) tensors[e.Name] = ReadData(stream, buffer, e.DType, e.Shape, (int)((e.End - e.Begin) / ElementSize(e.DType)));
+        return (tensors, metadata);
     }
 
     private static (string Name, DType DType, int[] Shape, long Begin, long End) ParseEntry(
@@ -253,51 +288,53 @@ public static class SafeTensors
         return (name, type, [.. dims], range[0], range[1]);
     }
 
-    private static int WriteData(Tensor t, Span<byte> destination)
+    /// <summary>Writes a tensor's elements row-major and little-endian, a buffer at a time (no whole-tensor byte copy).</summary>
+    private static void WriteData(Tensor t, Stream stream, byte[] buffer)
     {
         switch (t.DType)
         {
-            case DType.Float32:
-                float[] f = t.ToArray<float>();
-                for (int i = 0; i < f.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(destination[(4 * i)..], f[i]);
-                return 4 * f.Length;
-            case DType.Float64:
-                double[] d = t.ToArray<double>();
-                for (int i = 0; i < d.Length; i++) BinaryPrimitives.WriteDoubleLittleEndian(destination[(8 * i)..], d[i]);
-                return 8 * d.Length;
-            case DType.Int64:
-                long[] l = t.ToArray<long>();
-                for (int i = 0; i < l.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(destination[(8 * i)..], l[i]);
-                return 8 * l.Length;
-            default:
-                bool[] b = t.ToArray<bool>();
-                for (int i = 0; i < b.Length; i++) destination[i] = b[i] ? (byte)1 : (byte)0;
-                return b.Length;
+            case DType.Float32: Encode(t.ToArray<float>(), 4, stream, buffer, static (d, v) => BinaryPrimitives.WriteSingleLittleEndian(d, v)); break;
+            case DType.Float64: Encode(t.ToArray<double>(), 8, stream, buffer, static (d, v) => BinaryPrimitives.WriteDoubleLittleEndian(d, v)); break;
+            case DType.Int64: Encode(t.ToArray<long>(), 8, stream, buffer, static (d, v) => BinaryPrimitives.WriteInt64LittleEndian(d, v)); break;
+            default: Encode(t.ToArray<bool>(), 1, stream, buffer, static (d, v) => d[0] = v ? (byte)1 : (byte)0); break;
         }
     }
 
-    private static Tensor ReadData(ReadOnlySpan<byte> source, DType dtype, int[] shape)
+    private delegate void Encoder<T>(Span<byte> destination, T value);
+
+    private delegate T Decoder<T>(ReadOnlySpan<byte> source);
+
+    private static void Encode<T>(T[] values, int size, Stream stream, byte[] buffer, Encoder<T> encode)
     {
-        switch (dtype)
+        int perChunk = buffer.Length / size;
+        for (int start = 0; start < values.Length; start += perChunk)
         {
-            case DType.Float32:
-                var f = new float[source.Length / 4];
-                for (int i = 0; i < f.Length; i++) f[i] = BinaryPrimitives.ReadSingleLittleEndian(source[(4 * i)..]);
-                return Tensor.FromArray(f).Reshape(shape);
-            case DType.Float64:
-                var d = new double[source.Length / 8];
-                for (int i = 0; i < d.Length; i++) d[i] = BinaryPrimitives.ReadDoubleLittleEndian(source[(8 * i)..]);
-                return Tensor.FromArray(d).Reshape(shape);
-            case DType.Int64:
-                var l = new long[source.Length / 8];
-                for (int i = 0; i < l.Length; i++) l[i] = BinaryPrimitives.ReadInt64LittleEndian(source[(8 * i)..]);
-                return Tensor.FromArray(l).Reshape(shape);
-            default:
-                var b = new bool[source.Length];
-                for (int i = 0; i < b.Length; i++) b[i] = source[i] != 0;
-                return Tensor.FromArray(b).Reshape(shape);
+            int count = Math.Min(perChunk, values.Length - start);
+            for (int i = 0; i < count; i++) encode(buffer.AsSpan(i * size, size), values[start + i]);
+            stream.Write(buffer, 0, count * size);
         }
     }
+
+    private static T[] Decode<T>(Stream stream, byte[] buffer, int count, int size, Decoder<T> decode)
+    {
+        var values = new T[count];
+        int perChunk = buffer.Length / size;
+        for (int start = 0; start < count; start += perChunk)
+        {
+            int chunk = Math.Min(perChunk, count - start);
+            stream.ReadExactly(buffer, 0, chunk * size);
+            for (int i = 0; i < chunk; i++) values[start + i] = decode(buffer.AsSpan(i * size, size));
+        }
+        return values;
+    }
+
+    private static Tensor ReadData(Stream stream, byte[] buffer, DType dtype, int[] shape, int count) => dtype switch
+    {
+        DType.Float32 => Tensor.FromArray(Decode(stream, buffer, count, 4, static s => BinaryPrimitives.ReadSingleLittleEndian(s)), [count]).Reshape(shape),
+        DType.Float64 => Tensor.FromArray(Decode(stream, buffer, count, 8, static s => BinaryPrimitives.ReadDoubleLittleEndian(s)), [count]).Reshape(shape),
+        DType.Int64 => Tensor.FromArray(Decode(stream, buffer, count, 8, static s => BinaryPrimitives.ReadInt64LittleEndian(s)), [count]).Reshape(shape),
+        _ => Tensor.FromArray(Decode(stream, buffer, count, 1, static s => s[0] != 0), [count]).Reshape(shape),
+    };
 
     /// <summary>Position of the dtype in the reference's enum, which is ordered by alignment.</summary>
     private static int DTypeRank(DType dtype) => dtype switch
