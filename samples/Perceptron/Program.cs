@@ -68,13 +68,37 @@ using (GradMode.Disable())
 }
 
 Section("5. Checkpoints in the safetensors format, with PyTorch's state-dict keys");
-string path = Path.Combine(Path.GetTempPath(), "xor-mlp.safetensors");
+string path = Path.Combine(Path.GetTempPath(), $"xor-mlp-{Environment.ProcessId}.safetensors");
 mlp.Save(path, new Dictionary<string, string> { ["format"] = "pt" });
 Console.WriteLine($"saved {string.Join(", ", mlp.StateDict().Keys)} to {path} ({new FileInfo(path).Length} bytes)");
 var restored = new Sequential(new Linear(2, 4, dtype: DType.Float64), new Tanh(), new Linear(4, 1, dtype: DType.Float64));
 restored.Load(path);
 using (GradMode.Disable()) Console.WriteLine($"restored model's predictions {Fmt(restored.Forward(x).Sigmoid().Gt(0.5).To(DType.Float64).Reshape(4))}");
 File.Delete(path);
+
+Section("6. Losses: softmax + negative log-likelihood on logits, and the regression losses");
+Tensor twoEqual = Tensor.FromArray([3.0, 3.0]);
+Tensor fiveEqual = Tensor.Zeros([5], DType.Float64);
+Console.WriteLine($"CrossEntropy(logits [3, 3], class 1)       = −ln ½ = ln 2 = {F.CrossEntropy(twoEqual, Tensor.Scalar(1L)).Item<double>():F4}");
+Console.WriteLine($"CrossEntropy(5 equal logits, class 4)     = −ln ⅕ = ln 5 = {F.CrossEntropy(fiveEqual, Tensor.Scalar(4L)).Item<double>():F4}");
+Tensor logits = Tensor.FromArray(new double[,] { { 2, 1, 0.1 }, { 0.5, 2.5, 0.3 } });
+Tensor labels = Tensor.FromArray(new long[] { 0, 1 });
+Console.WriteLine($"CrossEntropy(batch) = {F.CrossEntropy(logits, labels).Item<double>():F4}, NllLoss(LogSoftmax(batch)) = {F.NllLoss(logits.LogSoftmax(1), labels).Item<double>():F4}");
+Console.WriteLine($"  with label smoothing 0.1: {F.CrossEntropy(logits, labels, labelSmoothing: 0.1).Item<double>():F4}");
+Tensor prediction = Tensor.FromArray([2.5, 0.0, 2.0]), truth = Tensor.FromArray([3.0, -0.5, 2.0]);
+Console.WriteLine($"MseLoss = {F.MseLoss(prediction, truth).Item<double>():F4}, L1Loss = {F.L1Loss(prediction, truth).Item<double>():F4}, HuberLoss = {F.HuberLoss(prediction, truth).Item<double>():F4}");
+
+Section("7. Initialisation, regularisation and dropout");
+Tensor xavier = Init.XavierNormal(Tensor.Empty([256, 256]), generator: new Generator(1));
+Tensor he = Init.KaimingNormal(Tensor.Empty([256, 256]), nonlinearity: Nonlinearity.Relu, generator: new Generator(2));
+Console.WriteLine($"Xavier normal (256, 256): variance {xavier.Var().Item<float>():F5}, expected 2/(256 + 256) = {2.0 / 512:F5}");
+Console.WriteLine($"He normal (256, 256):     variance {he.Var().Item<float>():F5}, expected 2/256 = {2.0 / 256:F5}");
+Console.WriteLine($"L1 penalty of the XOR MLP: {Regularization.L1Penalty(mlp.Parameters()).Item<double>():F3}, L2 penalty: {Regularization.L2Penalty(mlp.Parameters()).Item<double>():F3}");
+var dropout = new Dropout(0.5, new Generator(3));
+Tensor ones = Tensor.Ones(10);
+Console.WriteLine($"Dropout(p=0.5), training: {Fmt(dropout.Forward(ones))}");
+dropout.Eval();
+Console.WriteLine($"Dropout(p=0.5), eval:     {Fmt(dropout.Forward(ones))}");
 
 static string Fmt(Tensor t) => "[" + string.Join(", ", t.To(DType.Float64).ToArray<double>().Select(v => v.ToString("0.###", CultureInfo.InvariantCulture))) + "]";
 
