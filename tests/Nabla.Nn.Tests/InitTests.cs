@@ -118,6 +118,26 @@ public sealed class InitTests
         Assert.Throws<ArgumentException>(() => Init.Orthogonal(Tensor.Empty([3])));
     }
 
+    [Theory]
+    [InlineData("6x4")]
+    [InlineData("5x5")]
+    public void Householder_Q_matches_pytorch_qr_with_sign_correction(string name)
+    {
+        // tools/golden/nn.py: Q, R = torch.linalg.qr(A); Q *= sign(diag(R)), as orthogonal_ does.
+        System.Text.Json.JsonElement golden = NnGolden.Root.GetProperty("orthogonal").GetProperty(name);
+        Tensor a = NnGolden.Tensor(golden.GetProperty("a"));
+        int rows = a.Size(0), cols = a.Size(1);
+        double[] values = a.ToArray<double>();
+        var matrix = new double[rows, cols];
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < cols; j++) matrix[i, j] = values[i * cols + j];
+        }
+        double[,] q = Internal.Householder.OrthonormalFactor(matrix);
+        Tensor actual = Tensor.FromArray(q);
+        TestUtil.AssertClose($"Q of {name}", NnGolden.Tensor(golden.GetProperty("q")), actual, 1e-12, 1e-12);
+    }
+
     [Fact]
     public void Constants_and_in_place_use_on_parameters()
     {

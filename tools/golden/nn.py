@@ -6,7 +6,8 @@ Writes tests/golden/nn.json with
     to the input (and to a floating-point target when PyTorch differentiates it);
   - "forward": a small float32 MLP's state dict, an input batch, PyTorch's output, and the gradients of
     sum(v * output) with respect to the input and every parameter;
-  - "models": state-dict keys and repr(model) of a few models built the same way in NnGoldenTests.cs.
+  - "models": state-dict keys and repr(model) of a few models built the same way in NnGoldenTests.cs;
+  - "orthogonal": the sign-corrected Q that torch.nn.init.orthogonal_ derives from fixed matrices.
 
 Run from the repository root with Debian's interpreter (python3-torch, python3-numpy):
 
@@ -209,12 +210,23 @@ def forward():
             "grads": {k: encode(p.grad) for k, p in model.named_parameters()}, "dtype": "float32"}
 
 
+def orthogonal():
+    """The sign-corrected Q of torch.nn.init.orthogonal_ for fixed tall matrices A: Q, R = qr(A), Q *= sign(diag R)."""
+    out = {}
+    for rows, cols in [(6, 4), (5, 5)]:
+        a = uniform(rng_for(f"orthogonal/{rows}x{cols}"), (rows, cols), -1, 1)
+        q, r = torch.linalg.qr(a)
+        q = q * torch.diag(r, 0).sign()
+        out[f"{rows}x{cols}"] = {"a": encode(a), "q": encode(q)}
+    return out
+
+
 def main():
     torch.set_default_dtype(DT)
     losses = {name: run_loss(name, case) for name, case in sorted(cases().items())}
     torch.set_default_dtype(torch.float32)
     doc = {"generator": "tools/golden/nn.py", "torch": torch.__version__, "losses": losses, "forward": forward(),
-           "models": models()}
+           "models": models(), "orthogonal": orthogonal()}
     text = json.dumps(doc, sort_keys=True, allow_nan=False, indent=None) + "\n"
     if json.loads(text) != doc:
         sys.exit("error: the written JSON does not round-trip")
