@@ -10,7 +10,7 @@ namespace Nabla.SideBySide;
 /// Runs each workload in Nabla and in PyTorch (CPU, OpenBLAS) on this machine, alternating, and prints
 /// workload, threads, Nabla, PyTorch and their ratio; the table is also written to
 /// bench/results/side-by-side.json. Usage:
-/// <c>dotnet run -c Release --project bench/Nabla.SideBySide -- [w1] [elementwise] [overhead] [--threads 1,2] [--rounds 2]</c>.
+/// <c>dotnet run -c Release --project bench/Nabla.SideBySide -- [w1] [elementwise] [overhead] [w2] [w6] [--threads 1,2] [--rounds 2]</c>.
 /// </summary>
 internal static class Program
 {
@@ -21,9 +21,10 @@ internal static class Program
     private static int Main(string[] args)
     {
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        if (args.Length > 0 && args[0] == "--child") return Child(args);
         var workloads = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !a.All(char.IsDigit) && !a.Contains(','))
                             .DefaultIfEmpty("all").ToList();
-        if (workloads.Contains("all")) workloads = ["w1", "elementwise", "overhead"];
+        if (workloads.Contains("all")) workloads = ["w1", "elementwise", "overhead", "w2", "w6"];
         int[] threads = Option(args, "--threads", "1,2").Split(',').Select(int.Parse).ToArray();
         int rounds = int.Parse(Option(args, "--rounds", "2"), CultureInfo.InvariantCulture);
         string root = FindRoot();
@@ -44,7 +45,7 @@ internal static class Program
                 foreach (int t in threads)
                 {
                     Threading.NumThreads = t;
-                    Dictionary<string, (string, bool, double)> mine = RunNabla(w);
+                    Dictionary<string, (string, bool, double)> mine = w is "w2" or "w6" ? RunChild(w, t) : RunNabla(w);
                     Dictionary<string, (string, bool, double)> theirs = RunTorch(script, w, t);
                     foreach ((string metric, (string unit, bool higher, double value)) in mine)
                     {
@@ -92,6 +93,45 @@ internal static class Program
         File.Move(tmp, outPath, overwrite: true);
         Console.WriteLine($"wrote {Path.GetRelativePath(root, outPath)}");
         return 0;
+    }
+
+    /// <summary>Child-process mode: <c>--child w2|w6 --threads N</c> runs one model workload and prints JSON.</summary>
+    private static int Child(string[] args)
+    {
+        Threading.NumThreads = int.Parse(Option(args, "--threads", "1"), CultureInfo.InvariantCulture);
+        JsonObject result = args[1] switch
+        {
+            "w2" => Workloads.W2(int.Parse(Option(args, "--epochs", "5"), CultureInfo.InvariantCulture)),
+            "w6" => Workloads.W6(),
+            _ => throw new ArgumentException($"side-by-side: unknown child workload '{args[1]}'."),
+        };
+        Console.WriteLine(result.ToJsonString());
+        return 0;
+    }
+
+    private static Dictionary<string, (string, bool, double)> RunChild(string workload, int threads)
+    {
+        string host = Environment.ProcessPath!;
+        var psi = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet") psi.ArgumentList.Add(typeof(Program).Assembly.Location);
+        foreach (string a in new[] { "--child", workload, "--threads", threads.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        using Process p = Process.Start(psi) ?? throw new InvalidOperationException("side-by-side: cannot start the child process.");
+        string stdout = p.StandardOutput.ReadToEnd(), stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"side-by-side: Nabla workload {workload} failed: {stderr.Trim()}");
+        JsonNode r = JsonNode.Parse(stdout)!;
+        return workload == "w2"
+            ? new()
+            {
+                ["epoch time"] = ("s", false, r["epoch_s"]!.GetValue<double>()),
+                ["test accuracy"] = ("%", true, 100 * r["accuracy"]!.GetValue<double>()),
+                ["peak memory"] = ("MB", false, r["peak_rss_mb"]!.GetValue<double>()),
+            }
+            : new()
+            {
+                ["latency batch 1"] = ("µs", false, r["batch1_us"]!.GetValue<double>()),
+                ["latency batch 64"] = ("µs", false, r["batch64_us"]!.GetValue<double>()),
+            };
     }
 
     private static int SizeOf(string key)
@@ -220,6 +260,17 @@ internal static class Program
         return workload switch
         {
             "w1" => W1Sizes.ToDictionary(n => $"gemm n={n}", n => ("GFLOP/s", true, results[$"n{n}"]!["gflops"]!.GetValue<double>())),
+            "w2" => new()
+            {
+                ["epoch time"] = ("s", false, results["epoch"]!["median_s"]!.GetValue<double>()),
+                ["test accuracy"] = ("%", true, 100 * results["accuracy"]!["test"]!.GetValue<double>()),
+                ["peak memory"] = ("MB", false, results["memory"]!["peak_rss_mb"]!.GetValue<double>()),
+            },
+            "w6" => new()
+            {
+                ["latency batch 1"] = ("µs", false, results["batch1"]!["median_us"]!.GetValue<double>()),
+                ["latency batch 64"] = ("µs", false, results["batch64"]!["median_us"]!.GetValue<double>()),
+            },
             "elementwise" => new()
             {
                 ["add 1M float"] = ("GB/s", true, results["add_1m"]!["gb_per_s"]!.GetValue<double>()),
