@@ -175,6 +175,14 @@ public static class Gemm
         {
             return;
         }
+        if (m == 1 && ForcedPath == GemmPath.Auto)
+        {
+            // One output row: a matrix–vector product, cheaper without packing (single-sample inference).
+            for (int t = 0; t < batch; t++)
+                GemmVector.RowTimesMatrix(transA, transB, n, k, alpha, a[(int)(t * strideA)..], lda, b[(int)(t * strideB)..], ldb,
+                                          beta, c[(int)(t * strideC)..]);
+            return;
+        }
         GemmPath path = SelectPath<T>(m, n, k);
         fixed (T* pa = a)
         fixed (T* pb = b)
