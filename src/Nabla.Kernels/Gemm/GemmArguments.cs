@@ -37,7 +37,7 @@ internal static class GemmArguments
         CheckOperand("c", "C", "ldc", false, m, n, cLength, ldc, strideC, batch);
     }
 
-    /// <summary>Checks one operand whose op(X) is rows x cols, stored transposed when <paramref name="trans"/>.</summary>
+    /// <summary>Checks one operand: op(X) is rows x cols, stored transposed when <paramref name="trans"/>.</summary>
     private static void CheckOperand(string span, string name, string ldName, bool trans, int rows, int cols,
         int length, int ld, long stride, int batch)
     {

@@ -162,7 +162,7 @@ internal static unsafe class GemmPacking
         }
     }
 
-    /// <summary>dst[p*width + r] = src[r*ld + p] for r0 &lt;= r &lt; r1, p0 &lt;= p &lt; p1, one element at a time.</summary>
+    /// <summary>dst[p*width + r] = src[r*ld + p] for r0 &lt;= r &lt; r1 and p0 &lt;= p &lt; p1, scalar.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeScalar<T>(T* src, nint ld, int r0, int r1, int p0, int p1, T* dst, int width)
         where T : unmanaged
@@ -178,7 +178,7 @@ internal static unsafe class GemmPacking
         }
     }
 
-    /// <summary>Transposes an 8 x 8 float block: 8 row loads, 24 shuffles, 8 row stores (the classic AVX sequence).</summary>
+    /// <summary>Transposes an 8 x 8 float block: 8 row loads, 24 shuffles, 8 row stores (classic AVX).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose8x8(float* s, nint ld, float* d, nint width)
     {
