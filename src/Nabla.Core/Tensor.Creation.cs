@@ -284,6 +284,31 @@ public partial class Tensor
     /// <param name="shape">The shape (default: 1-D of data's length).</param>
     public static Tensor FromArray(bool[] data, params int[] shape) => FromFlat(data, shape, DType.Bool);
 
+    /// <summary>A tensor over <paramref name="data"/> itself, without a copy: writes through either are seen by
+    /// both. PyTorch: <c>torch.frombuffer</c> / <c>torch.from_numpy</c>.</summary>
+    /// <param name="data">The storage, row-major; the tensor takes it over.</param>
+    /// <param name="shape">The shape (default: 1-D of data's length).</param>
+    public static Tensor FromBuffer(float[] data, params int[] shape) => Shared(data, shape, DType.Float32);
+
+    /// <summary>A Float64 tensor over <paramref name="data"/> itself, without a copy. PyTorch: <c>torch.frombuffer</c>.</summary>
+    /// <param name="data">The storage, row-major.</param>
+    /// <param name="shape">The shape (default: 1-D of data's length).</param>
+    public static Tensor FromBuffer(double[] data, params int[] shape) => Shared(data, shape, DType.Float64);
+
+    /// <summary>An Int64 tensor over <paramref name="data"/> itself, without a copy. PyTorch: <c>torch.frombuffer</c>.</summary>
+    /// <param name="data">The storage, row-major.</param>
+    /// <param name="shape">The shape (default: 1-D of data's length).</param>
+    public static Tensor FromBuffer(long[] data, params int[] shape) => Shared(data, shape, DType.Int64);
+
+    private static Tensor Shared<T>(T[] data, int[] shape, DType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        int[] dims = shape is null || shape.Length == 0 ? [data.Length] : CheckShape(nameof(FromBuffer), shape);
+        if (Layout.NumEl(dims) != data.Length)
+            throw new ArgumentException($"FromBuffer: {data.Length} values do not fill shape {Layout.Format(dims)} ({Layout.NumEl(dims)} elements).", nameof(shape));
+        return Wrap(data, dims, dtype);
+    }
+
     /// <summary>Copies a rectangular multi-dimensional (<c>float[,]</c>, <c>double[,,]</c>, …) or jagged
     /// (<c>float[][]</c>, …) array of float, double, long, int or bool. PyTorch: <c>torch.tensor(nested_list)</c>.</summary>
     /// <param name="array">The values; jagged arrays must be rectangular.</param>

@@ -60,6 +60,18 @@ public partial class Tensor
     /// <param name="value">The factor.</param>
     public Tensor MulInPlace(double value)
     {
+        CheckInPlace(nameof(MulInPlace));
+        // Contiguous floats are scaled where they lie: no temporary of the tensor's size.
+        if (IsContiguous && DType == DType.Float32)
+        {
+            TensorPrimitives.Multiply(AsSpan<float>(), (float)value, AsSpan<float>());
+            return this;
+        }
+        if (IsContiguous && DType == DType.Float64)
+        {
+            TensorPrimitives.Multiply(AsSpan<double>(), value, AsSpan<double>());
+            return this;
+        }
         using (GradMode.Disable()) return Assign(nameof(MulInPlace), this * value);
     }
 
@@ -68,6 +80,24 @@ public partial class Tensor
     public Tensor DivInPlace(Tensor other)
     {
         using (GradMode.Disable()) return Assign(nameof(DivInPlace), this / other);
+    }
+
+    /// <summary>this /= s, in place for contiguous floats. PyTorch: <c>tensor.div_(s)</c>.</summary>
+    /// <param name="value">The divisor.</param>
+    public Tensor DivInPlace(double value)
+    {
+        CheckInPlace(nameof(DivInPlace));
+        if (IsContiguous && DType == DType.Float32)
+        {
+            TensorPrimitives.Divide(AsSpan<float>(), (float)value, AsSpan<float>());
+            return this;
+        }
+        if (IsContiguous && DType == DType.Float64)
+        {
+            TensorPrimitives.Divide(AsSpan<double>(), value, AsSpan<double>());
+            return this;
+        }
+        using (GradMode.Disable()) return Assign(nameof(DivInPlace), this / value);
     }
 
     /// <summary>Clamps in place. PyTorch: <c>tensor.clamp_</c>.</summary>

@@ -105,8 +105,9 @@ public partial class Tensor
     }
 
     /// <summary>y = x·Wᵀ + b. PyTorch: <c>F.linear</c>.</summary>
-    /// <remarks>Shapes: x (*, in), weight (out, in), bias (out) → (*, out). Composite: MatMul of a transposed
-    /// view (no copy) plus a broadcast add.</remarks>
+    /// <remarks>Shapes: x (*, in), weight (out, in), bias (out) → (*, out). Fused: one GEMM forward (bias
+    /// pre-filled, β = 1); backward dx = g·W, dW = gᵀ·x (a transposed-A GEMM written straight into W's layout, so
+    /// no transposed gradient is copied), db = Σ over rows of g. Tested against the composite x.MatMul(W.T) + b.</remarks>
     /// <param name="input">x.</param>
     /// <param name="weight">W.</param>
     /// <param name="bias">b, or null.</param>
@@ -121,8 +122,53 @@ public partial class Tensor
             throw new ArgumentException($"Linear: input {input.ShapeString} has {(input.Dim == 0 ? 0 : input.ShapeArray[^1])} features but weight {weight.ShapeString} expects {weight.ShapeArray[1]}.");
         if (bias is not null && (bias.Dim != 1 || bias.ShapeArray[0] != weight.ShapeArray[0]))
             throw new ArgumentException($"Linear: bias {bias.ShapeString} must be ({weight.ShapeArray[0]}) for weight {weight.ShapeString}.");
-        Tensor y = input.MatMul(weight.T);
-        return bias is null ? y : y + bias;
+        (Tensor x, Tensor w) = Promote(input, weight);
+        if (!x.DType.IsFloatingPoint()) throw new ArgumentException($"Linear: needs floating-point operands, got {x.DType}.");
+        Tensor? b = bias is null ? null : bias.DType == x.DType ? bias : bias.To(x.DType);
+        int inF = w.ShapeArray[1], outF = w.ShapeArray[0], rows = Layout.NumEl(x.ShapeArray.AsSpan(0, x.Dim - 1));
+        int[] outShape = [.. x.ShapeArray[..^1], outF];
+        Tensor xc = x.ContiguousRaw(), wc = w.ContiguousRaw();
+        Tensor y = AllocateUninitialized(x.DType, outShape);
+        if (b is not null)
+        {
+            Tensor bc = b.ContiguousRaw();
+            for (int r = 0; r < rows; r++) System.Array.Copy(bc.Data, bc.Offset, y.Data, r * outF, outF);
+        }
+        // y (rows, out) = x (rows, in) · Wᵀ, W stored (out, in): op(B) = Wᵀ.
+        Gemm2D(xc, false, wc, true, y, rows, outF, inF, b is null ? 0 : 1);
+        Tensor[] inputs = b is null ? [x, w] : [x, w, b];
+        return Graph.Record(y, nameof(Linear), inputs, g =>
+        {
+            Tensor gc = g.ContiguousRaw();
+            Tensor? dx = null, dw = null, db = null;
+            if (x.RequiresGrad)
+            {
+                // dx (rows, in) = g (rows, out) · W (out, in)
+                dx = AllocateUninitialized(x.DType, x.ShapeArray);
+                Gemm2D(gc, false, wc, false, dx, rows, inF, outF, 0);
+            }
+            if (w.RequiresGrad)
+            {
+                // dW (out, in) = gᵀ · x: g stored (rows, out), so op(A) = gᵀ.
+                dw = AllocateUninitialized(x.DType, w.ShapeArray);
+                Gemm2D(gc, true, xc, false, dw, outF, inF, rows, 0);
+            }
+            if (b is not null && b.RequiresGrad) db = gc.Reshape(rows, outF).Sum(0);
+            return b is null ? [dx, dw] : [dx, dw, db];
+        });
+    }
+
+    /// <summary>c (m, n) = op(a)·op(b) + β·c for contiguous row-major tensors (a stored (k, m) when transA,
+    /// b stored (n, k) when transB).</summary>
+    private static void Gemm2D(Tensor a, bool transA, Tensor b, bool transB, Tensor c, int m, int n, int k, int beta)
+    {
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        if (c.DType == DType.Float32)
+            Gemm.Multiply(transA, transB, m, n, k, 1f, a.Array<float>().AsSpan(a.Offset), Math.Max(lda, 1),
+                          b.Array<float>().AsSpan(b.Offset), Math.Max(ldb, 1), beta, c.Array<float>().AsSpan(c.Offset, m * n), Math.Max(n, 1));
+        else
+            Gemm.Multiply(transA, transB, m, n, k, 1.0, a.Array<double>().AsSpan(a.Offset), Math.Max(lda, 1),
+                          b.Array<double>().AsSpan(b.Offset), Math.Max(ldb, 1), beta, c.Array<double>().AsSpan(c.Offset, m * n), Math.Max(n, 1));
     }
 
     /// <summary>Dot product of two 1-D tensors. PyTorch: <c>torch.dot</c>.</summary>

@@ -296,7 +296,9 @@ public partial class Tensor
     public Tensor Relu()
     {
         Tensor y = TensorKernels.Unary<ReluOperator<float>, ReluOperator<double>, ReluOperator<long>>(this, nameof(Relu));
-        return Graph.Record(y, nameof(Relu), [this], g => [g * Gt(0).To(g.DType)]);
+        // Gradient g where y = relu(x) > 0 (that is, x > 0), else 0: one fused pass.
+        return Graph.Record(y, nameof(Relu), [this], g =>
+            [TensorKernels.Binary<ReluGradientOperator<float>, ReluGradientOperator<double>, ReluGradientOperator<long>>(g, y, "Relu backward")]);
     }
 
     /// <summary>Heaviside step H(x) = 1 for x &gt; 0, else 0: the perceptron's activation. PyTorch:

@@ -84,9 +84,10 @@ public static class Idx
         DType target = dtype ?? (rank == 1 ? DType.Int64 : DType.Float32);
         return target switch
         {
-            DType.Float32 => Tensor.FromArray(Widen(data, b => (float)b), shape),
-            DType.Float64 => Tensor.FromArray(Widen(data, b => (double)b), shape),
-            DType.Int64 => Tensor.FromArray(Widen(data, b => (long)b), shape),
+            // The widened arrays are fresh, so the tensors take them over rather than copying them again.
+            DType.Float32 => Tensor.FromBuffer(Widen(data, b => (float)b), shape),
+            DType.Float64 => Tensor.FromBuffer(Widen(data, b => (double)b), shape),
+            DType.Int64 => Tensor.FromBuffer(Widen(data, b => (long)b), shape),
             _ => Tensor.FromArray(Widen(data, b => b != 0), shape),
         };
     }
@@ -148,10 +149,20 @@ public static class Idx
         byte[] output;
         try
         {
+            // The trailer's ISIZE (below) sizes the output exactly, so nothing is copied while it grows; a stream
+            // that inflates to more or fewer bytes than recorded is caught by the same check.
+            int hint = compressed.Length >= 4 ? (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(compressed.Length - 4)), (uint)Array.MaxLength) : 0;
             using var zip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
-            using var buffer = new MemoryStream();
-            zip.CopyTo(buffer);
-            output = buffer.ToArray();
+            var exact = new byte[hint];
+            int filled = zip.ReadAtLeast(exact, hint, throwOnEndOfStream: false);
+            if (filled == hint && zip.ReadByte() < 0) output = exact;
+            else
+            {
+                using var buffer = new MemoryStream();
+                buffer.Write(exact, 0, filled);
+                zip.CopyTo(buffer);
+                output = buffer.ToArray();
+            }
         }
         catch (InvalidDataException e)
         {

@@ -36,6 +36,21 @@ public sealed class TensorTests
     }
 
     [Fact]
+    public void FromBuffer_shares_the_array_and_FromArray_copies_it()
+    {
+        var data = new float[] { 1, 2, 3, 4, 5, 6 };
+        Tensor shared = Tensor.FromBuffer(data, 2, 3), copied = Tensor.FromArray(data, 2, 3);
+        data[5] = 60;
+        Assert.Equal(60f, shared.Select(0, 1).Select(0, 2).Item<float>());
+        Assert.Equal(6f, copied.Select(0, 1).Select(0, 2).Item<float>());
+        using (GradMode.Disable()) shared.MulInPlace(0.5);
+        Assert.Equal(0.5f, data[0]);
+        using (GradMode.Disable()) shared.DivInPlace(0.25);
+        Assert.Equal(2f, data[0]);
+        Assert.Throws<ArgumentException>(() => Tensor.FromBuffer(data, 4, 2));
+    }
+
+    [Fact]
     public void Random_ops_are_reproducible_from_a_seed()
     {
         Tensor a = Tensor.Randn([5], new Generator(42));

@@ -108,6 +108,16 @@ public readonly struct ReluOperator<T> : IUnaryOperator<T> where T : INumber<T>
     public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Max(x, T.Zero, destination);
 }
 
+/// <summary>ReLU backward from the output y: g where y &gt; 0, else 0 (one pass instead of compare, convert,
+/// multiply). Used as a binary operator (g, y).</summary>
+public readonly struct ReluGradientOperator<T> : IBinaryOperator<T> where T : INumber<T>
+{
+    public static T Invoke(T g, T y) => y > T.Zero ? g : T.Zero;
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) => Elementwise.Loop<T, ReluGradientOperator<T>>(x, y, destination);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> destination) => Elementwise.Loop<T, ReluGradientOperator<T>>(x, y, destination);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> destination) => Elementwise.Loop<T, ReluGradientOperator<T>>(x, y, destination);
+}
+
 /// <summary>Heaviside step H(x): 1 for x &gt; 0, else 0 (H(0) = 0, the perceptron's convention).</summary>
 public readonly struct StepOperator<T> : IUnaryOperator<T> where T : INumber<T>
 {

@@ -174,7 +174,12 @@ public static class OpCatalog
         new("MatMul/vector-matrix", ["MatMul"], x => x[0].MatMul(x[1]), [S(4), S(4, 3)], Reference: x => Naive.MatMul(x[0].Reshape(1, 4), x[1]).Reshape(3)),
         new("MatMul/matrix-vector", ["MatMul"], x => x[0].MatMul(x[1]), [S(3, 4), S(4)], Reference: x => Naive.MatMul(x[0], x[1].Reshape(4, 1)).Reshape(3)),
         new("MatMul/dot", ["MatMul"], x => x[0].MatMul(x[1]), [S(4), S(4)], Reference: x => (x[0] * x[1]).Sum()),
-        new("Linear", ["Linear"], x => Tensor.Linear(x[0], x[1], x[2]), [S(2, 3, 4), S(5, 4), S(5)], Golden: true),
+        new("Linear", ["Linear"], x => Tensor.Linear(x[0], x[1], x[2]), [S(2, 3, 4), S(5, 4), S(5)],
+            Reference: x => x[0].MatMul(x[1].T) + x[2]),
+        new("Linear/no-bias", ["Linear"], x => Tensor.Linear(x[0], x[1]), [S(6, 4), S(3, 4)], Golden: false,
+            Reference: x => Naive.MatMul(x[0], Naive.Transpose2(x[1]))),
+        new("Linear/strided", ["Linear"], x => Tensor.Linear(x[0].T, x[1], x[2]), [S(4, 6), S(3, 4), S(3)], Golden: false,
+            Reference: x => Naive.MatMul(Naive.Transpose2(x[0]), Naive.Transpose2(x[1])) + x[2]),
         new("Dot", ["Dot"], x => x[0].Dot(x[1]), [S(5), S(5)], Reference: x => Naive.Reduce(x[0] * x[1], [0], false, (a, b) => a + b, 0)),
         // ---- normalisation (fused kernel vs the composite formula)
         new("LayerNorm", ["LayerNorm"], x => x[0].LayerNorm([4], x[1], x[2]), [S(2, 3, 4), S(4), S(4)],
