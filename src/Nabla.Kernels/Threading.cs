@@ -47,7 +47,7 @@ public static class Threading
             return;
         }
         int p = (int)parts;
-        Parallel.For(0, p, new ParallelOptions { MaxDegreeOfParallelism = p }, i =>
+        WorkerPool.Run(p, p, i =>
         {
             int start = (int)((long)i * count / p), end = (int)((long)(i + 1) * count / p);
             body(start, end - start);
@@ -75,6 +75,6 @@ public static class Threading
             for (int i = 0; i < parts; i++) body(i);
             return;
         }
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, body);
+        WorkerPool.Run(parts, threads, body);
     }
 }
