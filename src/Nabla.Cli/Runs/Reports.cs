@@ -73,7 +73,8 @@ internal static class Reports
         sb.Append(Line(h => h.TrainLoss, YLoss, "#1f77b4", "")).Append('\n');
         sb.Append(Line(h => h.ValidationLoss, YLoss, "#ff7f0e", "stroke-dasharray=\"6 3\" ")).Append('\n');
         sb.Append(Line(h => h.ValidationAccuracy, YAcc, "#2ca02c", "")).Append('\n');
-        sb.Append(CultureInfo.InvariantCulture, $"<g transform=\"translate({L + 10},{T + 16})\"><text fill=\"#1f77b4\">train loss</text><text y=\"16\" fill=\"#ff7f0e\">validation loss</text><text y=\"32\" fill=\"#2ca02c\">validation accuracy (right axis)</text></g>\n");
+        // The legend sits mid-right: losses fall towards the bottom and accuracy climbs to the top there.
+        sb.Append(CultureInfo.InvariantCulture, $"<g transform=\"translate({W - R - 210},{T + (H - T - B) / 2})\"><text fill=\"#1f77b4\">train loss</text><text y=\"16\" fill=\"#ff7f0e\">validation loss</text><text y=\"32\" fill=\"#2ca02c\">validation accuracy (right axis)</text></g>\n");
         return sb.Append("</svg>\n").ToString();
     }
 }
