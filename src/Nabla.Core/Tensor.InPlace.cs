@@ -58,22 +58,7 @@ public partial class Tensor
 
     /// <summary>this ·= s. PyTorch: <c>tensor.mul_(s)</c>.</summary>
     /// <param name="value">The factor.</param>
-    public Tensor MulInPlace(double value)
-    {
-        CheckInPlace(nameof(MulInPlace));
-        // Contiguous floats are scaled where they lie: no temporary of the tensor's size.
-        if (IsContiguous && DType == DType.Float32)
-        {
-            TensorPrimitives.Multiply(AsSpan<float>(), (float)value, AsSpan<float>());
-            return this;
-        }
-        if (IsContiguous && DType == DType.Float64)
-        {
-            TensorPrimitives.Multiply(AsSpan<double>(), value, AsSpan<double>());
-            return this;
-        }
-        using (GradMode.Disable()) return Assign(nameof(MulInPlace), this * value);
-    }
+    public Tensor MulInPlace(double value) => ScaleInPlace(nameof(MulInPlace), value, divide: false);
 
     /// <summary>this /= other. PyTorch: <c>tensor.div_</c>.</summary>
     /// <param name="other">The divisor.</param>
@@ -84,20 +69,26 @@ public partial class Tensor
 
     /// <summary>this /= s, in place for contiguous floats. PyTorch: <c>tensor.div_(s)</c>.</summary>
     /// <param name="value">The divisor.</param>
-    public Tensor DivInPlace(double value)
+    public Tensor DivInPlace(double value) => ScaleInPlace(nameof(DivInPlace), value, divide: true);
+
+    /// <summary>this ·= s or this /= s: contiguous floats are scaled where they lie, with no temporary of the
+    /// tensor's size; anything else goes through the out-of-place op.</summary>
+    private Tensor ScaleInPlace(string op, double value, bool divide)
     {
-        CheckInPlace(nameof(DivInPlace));
+        CheckInPlace(op);
         if (IsContiguous && DType == DType.Float32)
         {
-            TensorPrimitives.Divide(AsSpan<float>(), (float)value, AsSpan<float>());
+            if (divide) TensorPrimitives.Divide(AsSpan<float>(), (float)value, AsSpan<float>());
+            else TensorPrimitives.Multiply(AsSpan<float>(), (float)value, AsSpan<float>());
             return this;
         }
         if (IsContiguous && DType == DType.Float64)
         {
-            TensorPrimitives.Divide(AsSpan<double>(), value, AsSpan<double>());
+            if (divide) TensorPrimitives.Divide(AsSpan<double>(), value, AsSpan<double>());
+            else TensorPrimitives.Multiply(AsSpan<double>(), value, AsSpan<double>());
             return this;
         }
-        using (GradMode.Disable()) return Assign(nameof(DivInPlace), this / value);
+        using (GradMode.Disable()) return Assign(op, divide ? this / value : this * value);
     }
 
     /// <summary>Clamps in place. PyTorch: <c>tensor.clamp_</c>.</summary>
