@@ -1,0 +1,161 @@
+"""scikit-learn golden values for Nabla.Learn.
+
+Writes tests/golden/learn.json, read by tests/Nabla.Learn.Tests/Golden.cs. Run from the repository root with
+Debian's interpreter (needs python3-sklearn 1.2 and python3-numpy):
+
+    /usr/bin/python3 tools/golden/learn.py
+
+Data: iris and breast_cancer are scikit-learn's bundled copies (sklearn.datasets; scikit-learn is BSD-3-Clause,
+the data sets are the UCI Machine Learning Repository's, CC BY 4.0), stored in the JSON so that the tests never
+need Python. The regression data and the metric scores are drawn from numpy's PCG64 with fixed seeds.
+Iterative solvers run with tight tolerances here (tol 1e-10 or 1e-12) so that the goldens are the minimisers of
+their strictly convex objectives, not wherever the default tolerance stopped; LogisticRegression's lbfgs result is
+polished further with SciPy's BFGS (see polish) because its relative-decrease stop ends ~1e-4 short.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import sklearn
+from scipy.optimize import minimize
+from sklearn import datasets, linear_model, metrics, preprocessing
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTPUT = ROOT / "tests" / "golden" / "learn.json"
+
+
+def tolist(a):
+    return np.asarray(a, dtype=np.float64).tolist()
+
+
+def logistic_objective(x, y, k, c):
+    """scikit-learn's lbfgs objective, sum of log-losses + ||W||^2/(2C), and its gradient, over theta = [W (k, f), b (k)]."""
+    n, f = x.shape
+
+    def fg(theta):
+        w, b = theta[: k * f].reshape(k, f), theta[k * f:]
+        if k == 1:
+            z = x @ w[0] + b[0]
+            p = 1 / (1 + np.exp(-z))
+            loss = np.sum(np.logaddexp(0, z) - y * z)
+            r = (p - y)[:, None]
+        else:
+            z = x @ w.T + b
+            lse = np.logaddexp.reduce(z, axis=1)
+            onehot = np.eye(k)[y]
+            loss = np.sum(lse - z[np.arange(n), y])
+            r = np.exp(z - lse[:, None]) - onehot
+        loss += np.sum(w * w) / (2 * c)
+        return loss, np.r_[(r.T @ x + w / c).ravel(), r.sum(axis=0)]
+
+    return fg
+
+
+def polish(model, x, y, c):
+    """scikit-learn's lbfgs stops on its relative-decrease test (ftol = 64 eps) with max|grad| still ~1e-3, some
+    1e-4 away from the minimiser. BFGS from its solution down to max|grad| < 1e-7 gives the exact minimiser of the
+    same objective, which is what Nabla's tests compare with; the unpolished values are stored too."""
+    k = model.coef_.shape[0]
+    fg = logistic_objective(x, y, k, c)
+    start = np.r_[model.coef_.ravel(), model.intercept_]
+    result = minimize(fg, start, jac=True, method="BFGS", options={"gtol": 1e-10, "maxiter": 10000})
+    assert np.abs(fg(result.x)[1]).max() < 1e-7, np.abs(fg(result.x)[1]).max()
+    f = x.shape[1]
+    coef, intercept = result.x[: k * f].reshape(k, f), result.x[k * f:]
+    z = x @ coef.T + intercept
+    if k == 1:
+        p1 = 1 / (1 + np.exp(-z[:, 0]))
+        proba = np.c_[1 - p1, p1]
+    else:
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        proba = e / e.sum(axis=1, keepdims=True)
+    return coef, intercept, z, proba
+
+
+def main():
+    out = {"generator": "tools/golden/learn.py", "sklearn": sklearn.__version__}
+
+    iris = datasets.load_iris()
+    cancer = datasets.load_breast_cancer()
+    out["iris"] = {"x": tolist(iris.data), "y": iris.target.tolist()}
+    out["cancer"] = {"x": tolist(cancer.data), "y": cancer.target.tolist()}
+
+    rng = np.random.default_rng(0)
+    xr = rng.normal(size=(60, 5))
+    yr = xr @ np.array([1.5, -2.0, 0.0, 0.5, 0.0]) + 3.0 + 0.3 * rng.normal(size=60)
+    out["reg"] = {"x": tolist(xr), "y": tolist(yr)}
+
+    # ---- preprocessing
+    ss = preprocessing.StandardScaler().fit(iris.data)
+    out["standard_scaler"] = {"mean": tolist(ss.mean_), "scale": tolist(ss.scale_), "var": tolist(ss.var_),
+                              "transformed": tolist(ss.transform(iris.data[:5]))}
+    mm = preprocessing.MinMaxScaler(feature_range=(-1, 2)).fit(iris.data)
+    out["minmax_scaler"] = {"data_min": tolist(mm.data_min_), "data_max": tolist(mm.data_max_),
+                            "scale": tolist(mm.scale_), "min": tolist(mm.min_),
+                            "transformed": tolist(mm.transform(iris.data[:5]))}
+
+    # ---- linear models
+    xs = preprocessing.StandardScaler().fit_transform(cancer.data)
+    xi = preprocessing.StandardScaler().fit_transform(iris.data)
+    lr = linear_model.LinearRegression().fit(xr, yr)
+    out["linear_regression"] = {"coef": tolist(lr.coef_), "intercept": float(lr.intercept_),
+                                "predict": tolist(lr.predict(xr[:5])), "score": lr.score(xr, yr)}
+    lr0 = linear_model.LinearRegression(fit_intercept=False).fit(xr, yr)
+    out["linear_regression_no_intercept"] = {"coef": tolist(lr0.coef_)}
+    ridge = linear_model.Ridge(alpha=2.5).fit(xr, yr)
+    out["ridge"] = {"alpha": 2.5, "coef": tolist(ridge.coef_), "intercept": float(ridge.intercept_),
+                    "predict": tolist(ridge.predict(xr[:5]))}
+    ridge0 = linear_model.Ridge(alpha=2.5, fit_intercept=False).fit(xr, yr)
+    out["ridge_no_intercept"] = {"coef": tolist(ridge0.coef_)}
+    lasso = linear_model.Lasso(alpha=0.1, tol=1e-12, max_iter=100000).fit(xr, yr)
+    out["lasso"] = {"alpha": 0.1, "coef": tolist(lasso.coef_), "intercept": float(lasso.intercept_),
+                    "predict": tolist(lasso.predict(xr[:5]))}
+
+    logb = linear_model.LogisticRegression(C=0.5, tol=1e-10, max_iter=10000).fit(xs, cancer.target)
+    coef, intercept, z, proba = polish(logb, xs, cancer.target, 0.5)
+    out["logistic_binary"] = {"C": 0.5, "coef": tolist(coef), "intercept": tolist(intercept),
+                              "proba": tolist(proba[:10]), "decision": tolist(z[:10, 0]),
+                              "sklearn_coef": tolist(logb.coef_), "score": logb.score(xs, cancer.target)}
+    logm = linear_model.LogisticRegression(C=1.0, tol=1e-10, max_iter=10000).fit(xi, iris.target)
+    coef, intercept, z, proba = polish(logm, xi, iris.target, 1.0)
+    out["logistic_multinomial"] = {"C": 1.0, "coef": tolist(coef), "intercept": tolist(intercept),
+                                   "proba": tolist(proba[::15]), "sklearn_coef": tolist(logm.coef_),
+                                   "predict": logm.predict(xi).tolist()}
+
+    # ---- metrics
+    y3 = rng.integers(0, 3, size=40)
+    p3 = np.where(rng.random(40) < 0.6, y3, rng.integers(0, 3, size=40))
+    prf = {}
+    for avg in ["macro", "micro", "weighted"]:
+        p, r, f, _ = metrics.precision_recall_fscore_support(y3, p3, average=avg)
+        prf[avg] = [p, r, f]
+    yb = rng.integers(0, 2, size=50)
+    pb = np.where(rng.random(50) < 0.7, yb, 1 - yb)
+    p, r, f, _ = metrics.precision_recall_fscore_support(yb, pb, average="binary")
+    prf["binary"] = [p, r, f]
+    p, r, f, _ = metrics.precision_recall_fscore_support(yb, pb, average="binary", pos_label=0)
+    prf["binary_pos0"] = [p, r, f]
+    # Scores rounded to 1 decimal so that ties occur and the curve functions must group them.
+    sb = np.round(np.clip(yb * 0.3 + rng.random(50) * 0.8, 0, 1), 1)
+    fpr, tpr, thr = metrics.roc_curve(yb, sb)
+    prec, rec, pthr = metrics.precision_recall_curve(yb, sb)
+    probs3 = rng.dirichlet(np.ones(3), size=40)
+    out["metrics"] = {
+        "y3": y3.tolist(), "p3": p3.tolist(), "prf": prf, "yb": yb.tolist(), "pb": pb.tolist(),
+        "sb": tolist(sb), "roc_fpr": tolist(fpr), "roc_tpr": tolist(tpr), "roc_thresholds": tolist(thr),
+        "roc_auc": metrics.roc_auc_score(yb, sb), "pr_precision": tolist(prec), "pr_recall": tolist(rec),
+        "pr_thresholds": tolist(pthr), "average_precision": metrics.average_precision_score(yb, sb),
+        "probs3": tolist(probs3), "log_loss3": metrics.log_loss(y3, probs3),
+        "log_loss_binary": metrics.log_loss(yb, sb),
+        "mse": metrics.mean_squared_error(yr, lasso.predict(xr)),
+        "mae": metrics.mean_absolute_error(yr, lasso.predict(xr)),
+        "r2": metrics.r2_score(yr, lasso.predict(xr)),
+    }
+
+    OUTPUT.write_text(json.dumps(out, separators=(",", ":")) + "\n")
+    print(f"wrote {OUTPUT}")
+
+
+if __name__ == "__main__":
+    main()
