@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import sklearn
 from scipy.optimize import minimize
-from sklearn import datasets, linear_model, metrics, preprocessing
+from sklearn import datasets, linear_model, metrics, model_selection, preprocessing
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "tests" / "golden" / "learn.json"
@@ -151,6 +151,24 @@ def main():
         "mse": metrics.mean_squared_error(yr, lasso.predict(xr)),
         "mae": metrics.mean_absolute_error(yr, lasso.predict(xr)),
         "r2": metrics.r2_score(yr, lasso.predict(xr)),
+    }
+
+    # ---- model selection (unshuffled splitters are deterministic, so their folds must match exactly)
+    y_strat = np.array([0] * 10 + [1] * 5 + [2] * 3 + [1] * 2)
+    rng.shuffle(y_strat)
+    out["model_selection"] = {
+        "kfold_13_5": [test.tolist() for _, test in model_selection.KFold(5).split(np.zeros(13))],
+        "y_strat": y_strat.tolist(),
+        "stratified_3": [test.tolist() for _, test in model_selection.StratifiedKFold(3).split(np.zeros(20), y_strat)],
+    }
+    cv_reg = model_selection.cross_validate(linear_model.LinearRegression(), xr, yr, cv=model_selection.KFold(5),
+                                            scoring=["r2", "neg_mean_squared_error", "neg_mean_absolute_error"])
+    cv_clf = model_selection.cross_validate(linear_model.LogisticRegression(C=0.5, tol=1e-10, max_iter=10000), xs,
+                                            cancer.target, cv=model_selection.StratifiedKFold(5),
+                                            scoring=["accuracy", "f1", "f1_macro", "roc_auc", "neg_log_loss"])
+    out["cross_validate"] = {
+        "regression": {k[5:]: tolist(v) for k, v in cv_reg.items() if k.startswith("test_")},
+        "classification": {k[5:]: tolist(v) for k, v in cv_clf.items() if k.startswith("test_")},
     }
 
     OUTPUT.write_text(json.dumps(out, separators=(",", ":")) + "\n")

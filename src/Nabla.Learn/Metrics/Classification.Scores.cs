@@ -82,15 +82,24 @@ public static partial class Classification
     /// <summary>Log loss (cross-entropy) of predicted probabilities. scikit-learn: <c>sklearn.metrics.log_loss(y_true, y_pred, eps='auto')</c>.</summary>
     /// <param name="yTrue">True labels (N); the sorted distinct labels are the classes.</param>
     /// <param name="probabilities">(N, K) probabilities in class order, or (N) the probability of the larger of two labels.</param>
+    /// <param name="labels">The classes of the probability columns (K), sorted; default the distinct labels of yTrue.
+    /// scikit-learn: <c>labels=None</c>. Needed when a subset of the data (a test fold) lacks some class.</param>
     /// <remarks>−(1/N) Σ_i log p_i,y_i after clipping p to [ε, 1−ε] with ε = 2⁻⁵² (float64 machine epsilon) and
     /// renormalising each row to sum 1, as scikit-learn does.</remarks>
-    /// <exception cref="ArgumentException">Lengths differ; the number of columns is not the number of classes in yTrue;
-    /// non-finite probabilities.</exception>
-    public static double LogLoss(Tensor yTrue, Tensor probabilities)
+    /// <exception cref="ArgumentException">Lengths differ; the number of columns is not the number of classes;
+    /// a label is not among <paramref name="labels"/>; non-finite probabilities.</exception>
+    public static double LogLoss(Tensor yTrue, Tensor probabilities, Tensor? labels = null)
     {
         ArgumentNullException.ThrowIfNull(probabilities);
         double[] t = Floats(yTrue, nameof(LogLoss), nameof(yTrue));
         double[] classes = Input.Encode(t, out int[] codes);
+        if (labels is not null)
+        {
+            classes = Floats(labels, nameof(LogLoss), nameof(labels)).Order().ToArray();
+            for (int i = 0; i < t.Length; i++)
+                if ((codes[i] = Array.BinarySearch(classes, t[i])) < 0)
+                    throw new ArgumentException($"LogLoss: label {t[i]} at [{i}] is not among the labels [{string.Join(", ", classes)}].", nameof(yTrue));
+        }
         double[] p;
         int k;
         if (probabilities.Dim == 1)
