@@ -1,4 +1,6 @@
 using Xunit;
+using Nabla.Learn.Cluster;
+using Nabla.Learn.Decomposition;
 using Nabla.Learn.LinearModel;
 using Nabla.Learn.Preprocessing;
 
@@ -14,6 +16,8 @@ public class ConformanceTests
         ["StandardScaler"] = (() => new StandardScaler(), Kind.Transformer),
         ["MinMaxScaler"] = (() => new MinMaxScaler(), Kind.Transformer),
         ["OneHotEncoder"] = (() => new OneHotEncoder(), Kind.Transformer),
+        ["Pca"] = (() => new Pca { NComponents = 2, Whiten = true }, Kind.Transformer),
+        ["KMeans"] = (() => new KMeans { NClusters = 3, RandomState = 0 }, Kind.Transformer),
         ["LinearRegression"] = (() => new LinearRegression(), Kind.Regressor),
         ["Ridge"] = (() => new Ridge(), Kind.Regressor),
         ["Lasso"] = (() => new Lasso { Alpha = 0.01 }, Kind.Regressor),

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import sklearn
 from scipy.optimize import minimize
-from sklearn import datasets, linear_model, metrics, model_selection, preprocessing
+from sklearn import cluster, datasets, decomposition, linear_model, metrics, model_selection, preprocessing
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "tests" / "golden" / "learn.json"
@@ -170,6 +170,24 @@ def main():
         "regression": {k[5:]: tolist(v) for k, v in cv_reg.items() if k.startswith("test_")},
         "classification": {k[5:]: tolist(v) for k, v in cv_clf.items() if k.startswith("test_")},
     }
+
+    # ---- unsupervised
+    pca = decomposition.PCA(n_components=2, whiten=True).fit(iris.data)
+    out["pca_iris"] = {"components": tolist(pca.components_), "explained_variance": tolist(pca.explained_variance_),
+                       "explained_variance_ratio": tolist(pca.explained_variance_ratio_),
+                       "singular_values": tolist(pca.singular_values_), "mean": tolist(pca.mean_),
+                       "noise_variance": float(pca.noise_variance_), "transform": tolist(pca.transform(iris.data[:5])),
+                       "inverse": tolist(pca.inverse_transform(pca.transform(iris.data[:5])))}
+    pca99 = decomposition.PCA(n_components=0.99).fit(xs)
+    out["pca_cancer_99"] = {"n_components": int(pca99.n_components_),
+                            "explained_variance_ratio": tolist(pca99.explained_variance_ratio_),
+                            "components": tolist(pca99.components_)}
+    init = iris.data[[0, 50, 100]]
+    km = cluster.KMeans(n_clusters=3, init=init, n_init=1).fit(iris.data)
+    km_pp = cluster.KMeans(n_clusters=3, n_init=10, random_state=0).fit(iris.data)
+    out["kmeans_iris"] = {"init_rows": [0, 50, 100], "centers": tolist(km.cluster_centers_), "labels": km.labels_.tolist(),
+                          "inertia": float(km.inertia_), "n_iter": int(km.n_iter_),
+                          "plusplus_inertia": float(km_pp.inertia_)}
 
     OUTPUT.write_text(json.dumps(out, separators=(",", ":")) + "\n")
     print(f"wrote {OUTPUT}")
