@@ -1,3 +1,5 @@
+using Nabla.Kernels;
+
 namespace Nabla.Learn;
 
 /// <summary>Dense double-precision linear algebra on row-major arrays, for the closed-form estimators.</summary>
@@ -13,23 +15,17 @@ internal static class LinAlg
         return mean;
     }
 
-    /// <summary>Gram matrix XᵀX (F, F) and the vector Xᵀy (F).</summary>
+    /// <summary>Gram matrix XᵀX (F, F) and the vector Xᵀy (F), by the blocked GEMM kernel.</summary>
     public static (double[] Gram, double[] Xty) Normal(double[] x, double[] y, int n, int f)
     {
         var g = new double[f * f];
         var b = new double[f];
-        for (int i = 0; i < n; i++)
-        {
-            int row = i * f;
-            for (int j = 0; j < f; j++)
-            {
-                double xij = x[row + j];
-                b[j] += xij * y[i];
-                for (int k = j; k < f; k++) g[j * f + k] += xij * x[row + k];
-            }
-        }
+        Gemm.Multiply(transA: true, transB: false, f, f, n, 1, x, f, x, f, 0, g, f);
+        Gemm.Multiply(transA: true, transB: false, f, 1, n, 1, x, f, y, 1, 0, b, 1);
+        // GEMM's blocked summation order can differ between G[j,k] and G[k,j] in the last bit; Cholesky reads only
+        // the lower triangle, but the eigen-solver needs an exactly symmetric matrix.
         for (int j = 0; j < f; j++)
-            for (int k = 0; k < j; k++) g[j * f + k] = g[k * f + j];
+            for (int k = 0; k < j; k++) g[k * f + j] = g[j * f + k];
         return (g, b);
     }
 

@@ -1,3 +1,5 @@
+using Nabla.Kernels;
+
 namespace Nabla.Learn.LinearModel;
 
 /// <summary>Logistic regression, binary or multinomial (softmax), fitted by L-BFGS.
@@ -83,51 +85,52 @@ public sealed class LogisticRegression : Estimator, IClassifier
 
     private static double BinaryLoss(double[] t, double[] g, double[] x, int[] y, int n, int f, double inverseC, bool intercept)
     {
-        Array.Clear(g);
-        double loss = 0;
+        // z = X w + b (N); the residual r = σ(z) − y gives ∇_w = Xᵀ r + w/C and ∇_b = Σ r.
+        var z = new double[n];
+        Gemm.Multiply(transA: false, transB: false, n, 1, f, 1, x, f, t, 1, 0, z, 1);
+        double loss = 0, sumR = 0;
         for (int i = 0; i < n; i++)
         {
-            double z = t[f];
-            for (int j = 0; j < f; j++) z += x[i * f + j] * t[j];
+            double zi = z[i] + t[f];
             // log(1 + eᶻ) − y z, with softplus computed stably for either sign of z.
-            loss += (z > 0 ? z + Math.Log(1 + Math.Exp(-z)) : Math.Log(1 + Math.Exp(z))) - y[i] * z;
-            double r = Sigmoid(z) - y[i];
-            for (int j = 0; j < f; j++) g[j] += r * x[i * f + j];
-            g[f] += r;
+            loss += (zi > 0 ? zi + Math.Log(1 + Math.Exp(-zi)) : Math.Log(1 + Math.Exp(zi))) - y[i] * zi;
+            z[i] = Sigmoid(zi) - y[i];
+            sumR += z[i];
         }
+        Gemm.Multiply(transA: true, transB: false, f, 1, n, 1, x, f, z, 1, 0, g, 1);
         for (int j = 0; j < f; j++)
         {
             loss += 0.5 * inverseC * t[j] * t[j];
             g[j] += inverseC * t[j];
         }
-        if (!intercept) g[f] = 0;
+        g[f] = intercept ? sumR : 0;
         return loss;
     }
 
     private static double SoftmaxLoss(double[] t, double[] g, double[] x, int[] y, int n, int f, int k, double inverseC, bool intercept)
     {
-        Array.Clear(g);
-        double loss = 0;
-        var z = new double[k];
+        // Z = X Wᵀ + b (N, K); R = softmax(Z) − onehot(y) gives ∇_W = Rᵀ X + W/C and ∇_b = Σ_i R_i.
         int bias = k * f;
+        var z = new double[n * k];
+        Gemm.Multiply(transA: false, transB: true, n, k, f, 1, x, f, t, f, 0, z, k);
+        double loss = 0;
+        Array.Clear(g, bias, k);
         for (int i = 0; i < n; i++)
         {
+            Span<double> row = z.AsSpan(i * k, k);
+            double m = double.NegativeInfinity;
+            for (int c = 0; c < k; c++) m = Math.Max(m, row[c] += t[bias + c]);
+            double sum = 0;
+            for (int c = 0; c < k; c++) sum += Math.Exp(row[c] - m);
+            double logSum = m + Math.Log(sum);
+            loss += logSum - row[y[i]];
             for (int c = 0; c < k; c++)
             {
-                double s = t[bias + c];
-                for (int j = 0; j < f; j++) s += t[c * f + j] * x[i * f + j];
-                z[c] = s;
-            }
-            double logSum = LogSumExp(z);
-            loss += logSum - z[y[i]];
-            for (int c = 0; c < k; c++)
-            {
-                // ∂ℓ/∂z_c = softmax(z)_c − [c = y].
-                double r = Math.Exp(z[c] - logSum) - (c == y[i] ? 1 : 0);
-                for (int j = 0; j < f; j++) g[c * f + j] += r * x[i * f + j];
-                g[bias + c] += r;
+                row[c] = Math.Exp(row[c] - logSum) - (c == y[i] ? 1 : 0);
+                g[bias + c] += row[c];
             }
         }
+        Gemm.Multiply(transA: true, transB: false, k, f, n, 1, z, k, x, f, 0, g, f);
         for (int j = 0; j < bias; j++)
         {
             loss += 0.5 * inverseC * t[j] * t[j];
