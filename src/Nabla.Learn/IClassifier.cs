@@ -1,12 +1,11 @@
 namespace Nabla.Learn;
 
-/// <summary>A predictor of class labels with class probabilities. scikit-learn: <c>sklearn.base.ClassifierMixin</c>.</summary>
+/// <summary>A predictor of class labels; <see cref="IPredictor.Score"/> is the accuracy.
+/// scikit-learn: <c>sklearn.base.ClassifierMixin</c>.</summary>
+/// <remarks>Classifiers that also estimate probabilities implement <see cref="IProbabilisticClassifier"/>; some, such
+/// as <see cref="LinearModel.Perceptron"/>, do not (scikit-learn's Perceptron has no <c>predict_proba</c> either).</remarks>
 public interface IClassifier : IPredictor
 {
-    /// <summary>Class probabilities (N, K), columns in the order of <see cref="Classes"/>.
-    /// scikit-learn: <c>predict_proba(X)</c>.</summary>
-    Tensor PredictProba(Tensor x);
-
     /// <summary>The sorted distinct labels seen by Fit (K), in the dtype of the fitted y. scikit-learn: <c>classes_</c>.</summary>
     Tensor Classes { get; }
 }

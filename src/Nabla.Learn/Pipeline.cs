@@ -6,7 +6,7 @@ namespace Nabla.Learn;
 /// PredictProba, Transform and Score transform through the fitted transformers and call the final step. Steps
 /// are fitted in place (as scikit-learn's Pipeline fits the objects it was given). A method the final step does
 /// not offer throws <see cref="NotSupportedException"/>, as scikit-learn's <c>available_if</c> hides it.</remarks>
-public sealed class Pipeline : IClassifier, IRegressor, ITransformer
+public sealed class Pipeline : IProbabilisticClassifier, IRegressor, ITransformer
 {
     private readonly (string Name, IEstimator Step)[] _steps;
     private bool _fitted;
@@ -75,7 +75,7 @@ public sealed class Pipeline : IClassifier, IRegressor, ITransformer
 
     /// <inheritdoc/>
     /// <exception cref="NotSupportedException">The final step is not a classifier.</exception>
-    public Tensor PredictProba(Tensor x) => Final is IClassifier c ? c.PredictProba(Through(x, nameof(PredictProba))) : throw Unsupported(nameof(PredictProba));
+    public Tensor PredictProba(Tensor x) => Final is IProbabilisticClassifier c ? c.PredictProba(Through(x, nameof(PredictProba))) : throw Unsupported(nameof(PredictProba));
 
     /// <inheritdoc/>
     /// <exception cref="NotSupportedException">The final step does not predict.</exception>

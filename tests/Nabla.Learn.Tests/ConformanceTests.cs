@@ -23,6 +23,8 @@ public class ConformanceTests
         ["Lasso"] = (() => new Lasso { Alpha = 0.01 }, Kind.Regressor),
         ["LogisticRegression/binary"] = (() => new LogisticRegression(), Kind.Classifier),
         ["LogisticRegression/multinomial"] = (() => new LogisticRegression(), Kind.Classifier),
+        ["Perceptron/binary"] = (() => new Perceptron { RandomState = 0 }, Kind.Classifier),
+        ["Perceptron/multinomial"] = (() => new Perceptron { RandomState = 0 }, Kind.Classifier),
         ["Pipeline"] = (() => new Pipeline(("scale", new StandardScaler()), ("clf", new LogisticRegression())), Kind.Classifier),
     };
 
@@ -130,7 +132,7 @@ public class ConformanceTests
         double[]? y0 = y?.To(DType.Float64).ToArray<double>();
         IEstimator e = Estimators[name].Make().Fit(x, y);
         Apply(e, x);
-        if (e is IClassifier c) c.PredictProba(x);
+        if (e is IProbabilisticClassifier c) c.PredictProba(x);
         if (e is ITransformer t && e is not IPredictor) t.FitTransform(x, y);
         Assert.Equal(x0, x.ToArray<double>());
         if (y is not null) Assert.Equal(y0, y.To(DType.Float64).ToArray<double>());
@@ -149,7 +151,7 @@ public class ConformanceTests
             double score = p.Score(x, y!);
             Assert.True(double.IsFinite(score));
         }
-        if (e is IClassifier c)
+        if (e is IProbabilisticClassifier c)
         {
             Tensor proba = c.PredictProba(x);
             Assert.Equal([30, (int)c.Classes.NumEl], proba.Shape);

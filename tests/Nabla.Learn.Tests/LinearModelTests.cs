@@ -138,4 +138,22 @@ public class LinearModelTests
         Assert.Throws<ArgumentException>(() => new LogisticRegression().Fit(Tensor.Ones(3, 2), Tensor.Zeros(3)));
         Assert.Throws<ArgumentException>(() => new LogisticRegression { C = 0 }.Fit(Tensor.Ones(2, 2), Tensor.FromArray(new[] { 0.0, 1 })));
     }
+
+    [Theory]
+    [InlineData("binary")]
+    [InlineData("multiclass")]
+    public void Perceptron_without_shuffling_reproduces_sklearn(string problem)
+    {
+        (Tensor x, Tensor y) = problem == "binary"
+            ? (new StandardScaler().FitTransform(MatrixTensor("cancer.x")), LabelTensor("cancer.y"))
+            : (new StandardScaler().FitTransform(MatrixTensor("iris.x")), LabelTensor("iris.y"));
+        var model = new Perceptron { Shuffle = false };
+        model.Fit(x, y);
+        // Same sample order and unit steps: the weights are the same sums of ±x; only the standardisation's
+        // round-off (1e-15) can differ.
+        AssertClose("coef", MatrixTensor($"perceptron.{problem}.coef"), model.Coef, 1e-9, 1e-9);
+        AssertClose("intercept", Vector($"perceptron.{problem}.intercept"), D(model.Intercept), 1e-9, 1e-9);
+        Assert.Equal((int)Scalar($"perceptron.{problem}.n_iter"), model.NIter);
+        Assert.Equal(Get($"perceptron.{problem}.predict").EnumerateArray().Select(v => v.GetInt64()).ToArray(), model.Predict(x).ToArray<long>());
+    }
 }

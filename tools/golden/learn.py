@@ -123,6 +123,13 @@ def main():
                                    "proba": tolist(proba[::15]), "sklearn_coef": tolist(logm.coef_),
                                    "predict": logm.predict(xi).tolist()}
 
+    # Perceptron without shuffling is deterministic: plain sums of ±x in sample order.
+    out["perceptron"] = {}
+    for name, (x, y) in {"binary": (xs, cancer.target), "multiclass": (xi, iris.target)}.items():
+        per = linear_model.Perceptron(shuffle=False).fit(x, y)
+        out["perceptron"][name] = {"coef": tolist(per.coef_), "intercept": tolist(per.intercept_),
+                                   "n_iter": int(per.n_iter_), "predict": per.predict(x).tolist()}
+
     # ---- metrics
     y3 = rng.integers(0, 3, size=40)
     p3 = np.where(rng.random(40) < 0.6, y3, rng.integers(0, 3, size=40))

@@ -12,7 +12,7 @@ namespace Nabla.Learn.LinearModel;
 /// decrease falls below 64·eps, or after MaxIter iterations.
 /// Shapes: X (N, F), y (N) with K distinct labels → Coef (1, F) for K = 2, else (K, F); Intercept (1) or (K).
 /// </remarks>
-public sealed class LogisticRegression : Estimator, IClassifier
+public sealed class LogisticRegression : Estimator, IProbabilisticClassifier
 {
     private double[]? _coef, _intercept, _classes;
     private DType _yType;

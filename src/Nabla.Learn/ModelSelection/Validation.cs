@@ -88,7 +88,7 @@ public static class Validation
     /// otherwise (scikit-learn's <c>cv=5</c>).</param>
     /// <param name="scoring">Names from <see cref="Scorings"/> ("accuracy", "f1_macro", "roc_auc", …); none means the
     /// estimator's own <see cref="IPredictor.Score"/>, reported as "score". The "neg_" scores are negated losses so that
-    /// larger is better; "roc_auc" and "neg_log_loss" need a binary or multi-class <see cref="IClassifier"/>, and
+    /// larger is better; "roc_auc" and "neg_log_loss" need an <see cref="IProbabilisticClassifier"/>, and
     /// "roc_auc" a binary one (it scores the probability of the larger class).</param>
     /// <exception cref="ArgumentException">An unknown scoring name, or a scoring the estimator cannot support.</exception>
     public static CrossValidateResult CrossValidate(IPredictor estimator, Tensor x, Tensor y, ICrossValidator? cv = null, params string[] scoring)
@@ -122,7 +122,7 @@ public static class Validation
         if (name == "score") return model.Score(x, y);
         if (name is "roc_auc" or "neg_log_loss")
         {
-            if (model is not IClassifier c) throw new ArgumentException($"CrossValidate: '{name}' needs a classifier, got {model.GetType().Name}.");
+            if (model is not IProbabilisticClassifier c) throw new ArgumentException($"CrossValidate: '{name}' needs class probabilities (an IProbabilisticClassifier), got {model.GetType().Name}.");
             Tensor proba = c.PredictProba(x);
             if (name == "neg_log_loss") return -Classification.LogLoss(y, proba, c.Classes);
             if (proba.Size(1) != 2) throw new ArgumentException($"CrossValidate: 'roc_auc' needs two classes, the model has {proba.Size(1)}.");
