@@ -46,7 +46,7 @@ public sealed class Pipeline : IProbabilisticClassifier, IRegressor, ITransforme
 
     /// <summary>Fits each transformer on the output of the previous one, then the final step.</summary>
     /// <returns>This pipeline.</returns>
-    public IEstimator Fit(Tensor x, Tensor? y = null)
+    public Pipeline Fit(Tensor x, Tensor? y = null)
     {
         Tensor h = x;
         for (int i = 0; i < _steps.Length - 1; i++) h = ((ITransformer)_steps[i].Step).FitTransform(h, y);
@@ -54,6 +54,8 @@ public sealed class Pipeline : IProbabilisticClassifier, IRegressor, ITransforme
         _fitted = true;
         return this;
     }
+
+    IEstimator IEstimator.Fit(Tensor x, Tensor? y) => Fit(x, y);
 
     /// <inheritdoc/>
     public IEstimator Clone() => new Pipeline(_steps.Select(s => (s.Name, s.Step.Clone())).ToArray());

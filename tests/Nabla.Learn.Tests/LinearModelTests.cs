@@ -55,6 +55,16 @@ public class LinearModelTests
     }
 
     [Fact]
+    public void Fit_returns_the_concrete_type_for_fluent_use()
+    {
+        // Covariant overrides of Estimator.Fit: no cast between Fit and Predict.
+        Tensor p = new Ridge { Alpha = 2.5 }.Fit(Xr, Yr).Predict(Xr.Narrow(0, 0, 5));
+        AssertClose("predict", Vector("ridge.predict"), D(p), ClosedRtol, ClosedAtol);
+        Tensor z = new Pipeline(("scale", new StandardScaler()), ("ridge", new Ridge())).Fit(Xr, Yr).Predict(Xr);
+        Assert.Equal(60, z.Size(0));
+    }
+
+    [Fact]
     public void Ridge_with_zero_alpha_is_least_squares()
     {
         var ridge = new Ridge { Alpha = 0 };

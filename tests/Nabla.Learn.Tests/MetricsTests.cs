@@ -100,9 +100,7 @@ public class MetricsTests
     public void Regression_metrics_match_sklearn_and_hand_values()
     {
         Tensor y = VectorTensor("reg.y");
-        var lasso = new LinearModel.Lasso { Alpha = 0.1, Tol = 1e-12, MaxIter = 100000 };
-        lasso.Fit(MatrixTensor("reg.x"), y);
-        Tensor p = lasso.Predict(MatrixTensor("reg.x"));
+        Tensor p = new LinearModel.Lasso { Alpha = 0.1, Tol = 1e-12, MaxIter = 100000 }.Fit(MatrixTensor("reg.x"), y).Predict(MatrixTensor("reg.x"));
         // The Lasso predictions agree with sklearn's to ~1e-9 (see LinearModelTests), which bounds these.
         AssertClose("mse", Scalar("metrics.mse"), Regression.MeanSquaredError(y, p), 1e-7, 0);
         AssertClose("mae", Scalar("metrics.mae"), Regression.MeanAbsoluteError(y, p), 1e-7, 0);

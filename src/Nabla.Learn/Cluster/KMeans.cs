@@ -59,7 +59,7 @@ public sealed class KMeans : Transformer
     /// <summary>Clusters <paramref name="x"/> (N, F); <paramref name="y"/> is ignored.</summary>
     /// <exception cref="ArgumentException">NClusters outside 1..N, NInit or MaxIter &lt; 1, Tol &lt; 0, InitialCenters of the
     /// wrong shape, or non-finite input.</exception>
-    public override IEstimator Fit(Tensor x, Tensor? y = null)
+    public override KMeans Fit(Tensor x, Tensor? y = null)
     {
         double[] d = FitInput(x, out int n, out int f);
         int k = NClusters;

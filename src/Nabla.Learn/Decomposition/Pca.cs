@@ -58,7 +58,7 @@ public sealed class Pca : Transformer
     /// <summary>Learns μ and the components from <paramref name="x"/> (N, F); <paramref name="y"/> is ignored.</summary>
     /// <exception cref="ArgumentException">N &lt; 2; NComponents outside 1..min(N, F); VarianceFraction outside (0, 1);
     /// non-finite input.</exception>
-    public override IEstimator Fit(Tensor x, Tensor? y = null)
+    public override Pca Fit(Tensor x, Tensor? y = null)
     {
         double[] d = FitInput(x, out int n, out int f);
         if (n < 2) throw new ArgumentException($"Pca.Fit: needs at least 2 samples to estimate a variance, got {n}.", nameof(x));

@@ -24,6 +24,11 @@ public sealed class Lasso : LinearRegressor
 
     private int? _nIter;
 
+    /// <summary>Fits w and b to samples <paramref name="x"/> (N, F) and targets <paramref name="y"/> (N).</summary>
+    /// <returns>This estimator.</returns>
+    /// <exception cref="ArgumentException">Shapes disagree, an input is not finite, or the problem is singular.</exception>
+    public override Lasso Fit(Tensor x, Tensor? y = null) => (Lasso)base.Fit(x, y);
+
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">Alpha is negative, MaxIter &lt; 1 or Tol &lt; 0.</exception>
     private protected override double[] Solve(double[] x, double[] y, int n, int f)

@@ -6,6 +6,11 @@ namespace Nabla.Learn.LinearModel;
 /// Shapes: X (N, F), y (N) → Coef (F), Intercept scalar.</remarks>
 public sealed class LinearRegression : LinearRegressor
 {
+    /// <summary>Fits w and b to samples <paramref name="x"/> (N, F) and targets <paramref name="y"/> (N).</summary>
+    /// <returns>This estimator.</returns>
+    /// <exception cref="ArgumentException">Shapes disagree, an input is not finite, or the problem is singular.</exception>
+    public override LinearRegression Fit(Tensor x, Tensor? y = null) => (LinearRegression)base.Fit(x, y);
+
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">X is rank deficient or has fewer samples than coefficients.</exception>
     private protected override double[] Solve(double[] x, double[] y, int n, int f) => LinAlg.LeastSquares(x, y, n, f, "LinearRegression.Fit");

@@ -20,7 +20,7 @@ public abstract class LinearRegressor : Estimator, IRegressor
 
     /// <summary>Fits w and b to samples <paramref name="x"/> (N, F) and targets <paramref name="y"/> (N).</summary>
     /// <exception cref="ArgumentException">Shapes disagree, an input is not finite, or the problem is singular.</exception>
-    public override IEstimator Fit(Tensor x, Tensor? y = null)
+    public override LinearRegressor Fit(Tensor x, Tensor? y = null)
     {
         double[] xd = FitInput(x, out int n, out int f);
         double[] yd = Input.Vector(y, $"{Name}.Fit", nameof(y), n);

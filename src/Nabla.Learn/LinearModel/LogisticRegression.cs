@@ -58,7 +58,7 @@ public sealed class LogisticRegression : Estimator, IProbabilisticClassifier
 
     /// <summary>Fits the model to samples <paramref name="x"/> (N, F) and labels <paramref name="y"/> (N).</summary>
     /// <exception cref="ArgumentException">C ≤ 0, MaxIter &lt; 1, Tol &lt; 0; fewer than two classes; bad shapes or non-finite input.</exception>
-    public override IEstimator Fit(Tensor x, Tensor? y = null)
+    public override LogisticRegression Fit(Tensor x, Tensor? y = null)
     {
         if (!(C > 0) || MaxIter < 1 || !(Tol >= 0))
             throw new ArgumentException($"LogisticRegression: need C > 0, MaxIter ≥ 1, Tol ≥ 0; got {C}, {MaxIter}, {Tol}.");

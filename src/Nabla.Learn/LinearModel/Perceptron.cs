@@ -67,7 +67,7 @@ public sealed class Perceptron : Estimator, IClassifier
     /// <summary>Trains on samples <paramref name="x"/> (N, F) and labels <paramref name="y"/> (N).</summary>
     /// <exception cref="ArgumentException">MaxIter, NIterNoChange &lt; 1, Eta0 ≤ 0 or Tol &lt; 0; fewer than two classes;
     /// bad shapes or non-finite input.</exception>
-    public override IEstimator Fit(Tensor x, Tensor? y = null)
+    public override Perceptron Fit(Tensor x, Tensor? y = null)
     {
         if (MaxIter < 1 || NIterNoChange < 1 || !(Eta0 > 0) || Tol < 0)
             throw new ArgumentException($"Perceptron: need MaxIter ≥ 1, NIterNoChange ≥ 1, Eta0 > 0, Tol ≥ 0 or null; got {MaxIter}, {NIterNoChange}, {Eta0}, {Tol}.");

@@ -9,6 +9,11 @@ public sealed class Ridge : LinearRegressor
     /// <summary>Penalty strength α ≥ 0. scikit-learn: <c>alpha=1.0</c>.</summary>
     public double Alpha { get; init; } = 1.0;
 
+    /// <summary>Fits w and b to samples <paramref name="x"/> (N, F) and targets <paramref name="y"/> (N).</summary>
+    /// <returns>This estimator.</returns>
+    /// <exception cref="ArgumentException">Shapes disagree, an input is not finite, or the problem is singular.</exception>
+    public override Ridge Fit(Tensor x, Tensor? y = null) => (Ridge)base.Fit(x, y);
+
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">α is negative, or α = 0 with a singular XᵀX.</exception>
     private protected override double[] Solve(double[] x, double[] y, int n, int f)

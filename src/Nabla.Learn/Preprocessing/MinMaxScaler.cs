@@ -30,7 +30,7 @@ public sealed class MinMaxScaler : Transformer
 
     /// <summary>Learns the per-feature minimum and maximum of <paramref name="x"/> (N, F); <paramref name="y"/> is ignored.</summary>
     /// <exception cref="ArgumentException">FeatureRange has min ≥ max; x is not 2-D, empty or not finite.</exception>
-    public override IEstimator Fit(Tensor x, Tensor? y = null)
+    public override MinMaxScaler Fit(Tensor x, Tensor? y = null)
     {
         if (!(FeatureRange.Min < FeatureRange.Max))
             throw new ArgumentException($"MinMaxScaler: FeatureRange minimum must be smaller than maximum, got ({FeatureRange.Min}, {FeatureRange.Max}).");

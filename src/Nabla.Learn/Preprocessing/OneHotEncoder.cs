@@ -15,7 +15,7 @@ public sealed class OneHotEncoder : Transformer
 
     /// <summary>Learns the categories of each column of <paramref name="x"/> (N, F); <paramref name="y"/> is ignored.</summary>
     /// <exception cref="ArgumentException">x is not 2-D, empty or not finite.</exception>
-    public override IEstimator Fit(Tensor x, Tensor? y = null)
+    public override OneHotEncoder Fit(Tensor x, Tensor? y = null)
     {
         double[] d = FitInput(x, out int n, out int f);
         var categories = new double[f][];

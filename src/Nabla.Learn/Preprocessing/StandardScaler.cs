@@ -30,7 +30,7 @@ public sealed class StandardScaler : Transformer
 
     /// <summary>Learns μ and σ from <paramref name="x"/> (N, F); <paramref name="y"/> is ignored.</summary>
     /// <exception cref="ArgumentException">x is not 2-D, is empty, or is not finite.</exception>
-    public override IEstimator Fit(Tensor x, Tensor? y = null)
+    public override StandardScaler Fit(Tensor x, Tensor? y = null)
     {
         double[] d = FitInput(x, out int n, out int f);
         double[] mean = LinAlg.ColumnMeans(d, n, f);
