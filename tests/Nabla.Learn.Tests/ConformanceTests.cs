@@ -25,6 +25,8 @@ public class ConformanceTests
         ["LogisticRegression/multinomial"] = (() => new LogisticRegression(), Kind.Classifier),
         ["Perceptron/binary"] = (() => new Perceptron { RandomState = 0 }, Kind.Classifier),
         ["Perceptron/multinomial"] = (() => new Perceptron { RandomState = 0 }, Kind.Classifier),
+        ["SgdClassifier/binary"] = (() => new SgdClassifier { Loss = SgdLoss.LogLoss, RandomState = 0 }, Kind.Classifier),
+        ["SgdClassifier/multinomial"] = (() => new SgdClassifier { Loss = SgdLoss.ModifiedHuber, RandomState = 0 }, Kind.Classifier),
         ["Pipeline"] = (() => new Pipeline(("scale", new StandardScaler()), ("clf", new LogisticRegression())), Kind.Classifier),
     };
 

@@ -130,6 +130,19 @@ def main():
         out["perceptron"][name] = {"coef": tolist(per.coef_), "intercept": tolist(per.intercept_),
                                    "n_iter": int(per.n_iter_), "predict": per.predict(x).tolist()}
 
+    # SGDClassifier without shuffling is deterministic too.
+    out["sgd"] = {}
+    for loss in ["hinge", "log_loss", "modified_huber"]:
+        for name, (x, y) in {"binary": (xs, cancer.target), "multiclass": (xi, iris.target)}.items():
+            sgd = linear_model.SGDClassifier(loss=loss, shuffle=False).fit(x, y)
+            row = {"coef": tolist(sgd.coef_), "intercept": tolist(sgd.intercept_), "n_iter": int(sgd.n_iter_)}
+            if loss != "hinge":
+                row["proba"] = tolist(sgd.predict_proba(x[::15]))
+            out["sgd"][f"{loss}_{name}"] = row
+    sgd = linear_model.SGDClassifier(loss="log_loss", learning_rate="invscaling", eta0=0.1, alpha=1e-3,
+                                     shuffle=False).fit(xi, iris.target)
+    out["sgd"]["invscaling"] = {"coef": tolist(sgd.coef_), "intercept": tolist(sgd.intercept_), "n_iter": int(sgd.n_iter_)}
+
     # ---- metrics
     y3 = rng.integers(0, 3, size=40)
     p3 = np.where(rng.random(40) < 0.6, y3, rng.integers(0, 3, size=40))
