@@ -100,4 +100,28 @@ public class ModelSelectionTests
         Assert.Throws<ArgumentException>(() => Validation.CrossValidate(model, x, y, scoring: "nope"));
         Assert.Equal(5, Validation.CrossValidate(model, x, y).TestScores["score"].Length);
     }
+
+    [Fact]
+    public void GridSearchCV_picks_the_best_candidate_and_refits_it()
+    {
+        Tensor x = MatrixTensor("reg.x"), y = VectorTensor("reg.y");
+        double[] alphas = [1000, 0.1, 100];
+        var search = new GridSearchCV(alphas.Select(a => new Ridge { Alpha = a }))
+        {
+            Scoring = "neg_mean_squared_error",
+            Cv = new KFold(),
+        }.Fit(x, y);
+        // Each mean equals CrossValidate's on the same folds; the weakest penalty fits this low-noise data best.
+        for (int c = 0; c < alphas.Length; c++)
+        {
+            double[] folds = Validation.CrossValidate(new Ridge { Alpha = alphas[c] }, x, y, new KFold(), "neg_mean_squared_error").TestScores["neg_mean_squared_error"];
+            Assert.Equal(folds.Average(), D(search.MeanTestScore)[c], 12);
+        }
+        Assert.Equal(1, search.BestIndex);
+        Assert.Equal(D(search.MeanTestScore).Max(), search.BestScore);
+        Assert.Equal(D(new Ridge { Alpha = 0.1 }.Fit(x, y).Coef), D(((Ridge)search.BestEstimator).Coef));
+        Assert.Equal(D(search.BestEstimator.Predict(x)), D(search.Predict(x)));
+        Assert.Throws<NotFittedException>(() => ((Ridge)search.Candidates[0]).Coef);
+        Assert.Throws<ArgumentException>(() => new GridSearchCV([]));
+    }
 }
