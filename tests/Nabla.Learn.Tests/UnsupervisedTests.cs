@@ -51,6 +51,25 @@ public class UnsupervisedTests
     }
 
     [Fact]
+    public void Pca_with_more_features_than_samples_keeps_min_n_f_components()
+    {
+        // 5 centred samples span at most 4 directions: a 5th component has zero variance (round-off), and the
+        // orthonormal components still reconstruct the data exactly.
+        var g = new Generator(seed: 3);
+        Tensor x = Tensor.FromArray(Enumerable.Range(0, 5 * 8).Select(_ => g.NextNormal()).ToArray(), 5, 8);
+        var pca = new Pca().Fit(x);
+        Assert.Equal(5, pca.NComponentsFitted);
+        double[] ratio = D(pca.ExplainedVarianceRatio);
+        Assert.Equal(1.0, ratio.Sum(), 12);
+        Assert.True(ratio[4] < 1e-12);
+        AssertClose("round trip", D(x), D(pca.InverseTransform(pca.Transform(x))), 1e-10, 1e-10);
+        double[] v = D(pca.Components);
+        for (int a = 0; a < 5; a++)
+            for (int b = 0; b < 5; b++)
+                Assert.Equal(a == b ? 1.0 : 0.0, Enumerable.Range(0, 8).Sum(j => v[a * 8 + j] * v[b * 8 + j]), 12);
+    }
+
+    [Fact]
     public void KMeans_from_fixed_centres_matches_sklearn()
     {
         Tensor x = MatrixTensor("iris.x");

@@ -5,7 +5,7 @@ namespace Nabla.Learn.Decomposition;
 /// <remarks>
 /// With X̄ = X − μ and the covariance C = X̄ᵀX̄/(N − 1) = V diag(λ) Vᵀ (λ decreasing), the components are the rows
 /// of Vᵀ and λ_k = s_k²/(N − 1) with s_k the singular values of X̄, so this is the SVD route scikit-learn takes,
-/// computed through the eigen-decomposition of C in double (cyclic Jacobi). Signs follow scikit-learn's
+/// computed through the eigen-decomposition of C in double (Householder tridiagonalisation and implicit QL). Signs follow scikit-learn's
 /// <c>svd_flip</c>: each component is oriented so that the projection X̄v_k with the largest magnitude is positive.
 /// Transform: (x − μ) Vₖᵀ, divided by √λ_k when <see cref="Whiten"/>. At most min(N, F) components exist.
 /// Shapes: input (N, F) → output (N, k), Float64.
