@@ -28,6 +28,7 @@ public class ConformanceTests
         ["Perceptron/multinomial"] = (() => new Perceptron { RandomState = 0 }, Kind.Classifier),
         ["SgdClassifier/binary"] = (() => new SgdClassifier { Loss = SgdLoss.LogLoss, RandomState = 0 }, Kind.Classifier),
         ["SgdClassifier/multinomial"] = (() => new SgdClassifier { Loss = SgdLoss.ModifiedHuber, RandomState = 0 }, Kind.Classifier),
+        ["SgdRegressor"] = (() => new SgdRegressor { RandomState = 0 }, Kind.Regressor),
         ["GridSearchCV"] = (() => new GridSearchCV([new Ridge { Alpha = 0.1 }, new Ridge { Alpha = 10 }]), Kind.Regressor),
         ["Pipeline"] = (() => new Pipeline(("scale", new StandardScaler()), ("clf", new LogisticRegression())), Kind.Classifier),
     };

@@ -209,4 +209,17 @@ public class LinearModelTests
         Assert.Equal((int)Scalar("sgd.invscaling.n_iter"), model.NIter);
         Assert.Throws<ArgumentException>(() => new SgdClassifier { LearningRate = LearningRate.Constant }.Fit(x, LabelTensor("iris.y")));
     }
+
+    [Theory]
+    [InlineData(SgdRegressionLoss.SquaredError, "squared_error")]
+    [InlineData(SgdRegressionLoss.Huber, "huber")]
+    [InlineData(SgdRegressionLoss.EpsilonInsensitive, "epsilon_insensitive")]
+    public void SgdRegressor_without_shuffling_reproduces_sklearn(SgdRegressionLoss loss, string key)
+    {
+        // Same update sequence and scaled weight vector as scikit-learn (see the SgdClassifier test): round-off only.
+        var model = new SgdRegressor { Loss = loss, Shuffle = false }.Fit(Xr, Yr);
+        AssertClose("coef", Vector($"sgd.regressor_{key}.coef"), D(model.Coef), 1e-8, 1e-9);
+        AssertClose("intercept", Scalar($"sgd.regressor_{key}.intercept"), model.Intercept, 1e-8, 1e-9);
+        Assert.Equal((int)Scalar($"sgd.regressor_{key}.n_iter"), model.NIter);
+    }
 }

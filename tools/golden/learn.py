@@ -143,6 +143,11 @@ def main():
                                      shuffle=False).fit(xi, iris.target)
     out["sgd"]["invscaling"] = {"coef": tolist(sgd.coef_), "intercept": tolist(sgd.intercept_), "n_iter": int(sgd.n_iter_)}
 
+    for loss in ["squared_error", "huber", "epsilon_insensitive"]:
+        reg = linear_model.SGDRegressor(loss=loss, shuffle=False).fit(xr, yr)
+        out["sgd"][f"regressor_{loss}"] = {"coef": tolist(reg.coef_), "intercept": float(reg.intercept_[0]),
+                                            "n_iter": int(reg.n_iter_)}
+
     # ---- metrics
     y3 = rng.integers(0, 3, size=40)
     p3 = np.where(rng.random(40) < 0.6, y3, rng.integers(0, 3, size=40))

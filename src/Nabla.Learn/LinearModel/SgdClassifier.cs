@@ -16,9 +16,6 @@ namespace Nabla.Learn.LinearModel;
 /// </remarks>
 public sealed class SgdClassifier : Estimator, IProbabilisticClassifier
 {
-    /// <summary>Bound on |L′| (scikit-learn's MAX_DLOSS), against overflow on huge margins.</summary>
-    private const double MaxDLoss = 1e12;
-
     private double[]? _coef, _intercept, _classes;
     private DType _yType;
     private int? _nIter;
@@ -106,11 +103,13 @@ public sealed class SgdClassifier : Estimator, IProbabilisticClassifier
         {
             int positive = k == 1 ? 1 : c;
             double[] sign = codes.Select(code => code == positive ? 1.0 : -1.0).ToArray();
-            epochs = Math.Max(epochs, Train(xd, sign, n, f, coef.AsSpan(c * f, f), ref intercept[c], g));
+            epochs = Math.Max(epochs, Sgd.Train(xd, sign, n, f, coef.AsSpan(c * f, f), ref intercept[c], g, LossAt, Options));
         }
         (_coef, _intercept, _classes, _yType, _nIter) = (coef, intercept, classes, y!.DType, epochs);
         return this;
     }
+
+    private Sgd.Options Options => new(Penalty, Alpha, FitIntercept, MaxIter, Tol, Shuffle, LearningRate, Eta0, PowerT, NIterNoChange);
 
     private (double Loss, double DLoss) LossAt(double p, double y)
     {
@@ -129,71 +128,6 @@ public sealed class SgdClassifier : Estimator, IProbabilisticClassifier
                 if (z >= -1) return ((1 - z) * (1 - z), -2 * y * (1 - z));
                 return (-4 * z, -4 * y);
         }
-    }
-
-    private int Train(double[] x, double[] y, int n, int f, Span<double> w, ref double b, Generator g)
-    {
-        // Optimal schedule: η_t = 1/(α(t₀ + t − 1)), with η₁ = typw/max(1, L′(−typw, y = 1)) and typw = √(1/√α), the
-        // typical weight size (Bottou). L′ is negative there for all three losses, so η₁ = typw; the max keeps
-        // scikit-learn's general formula.
-        double typw = Math.Sqrt(1 / Math.Sqrt(Alpha));
-        double optimalInit = LearningRate == LearningRate.Optimal ? 1 / (typw / Math.Max(1, LossAt(-typw, 1).DLoss) * Alpha) : 0;
-        int[] order = Enumerable.Range(0, n).ToArray();
-        double best = double.PositiveInfinity, t = 1;
-        int noImprovement = 0, epoch = 0;
-        // w = scale·v (Bottou's trick, as scikit-learn's WeightVector): the L2 shrink multiplies the scalar in O(1)
-        // instead of every weight, and v is folded back when the scale underflows towards 1e-9.
-        double scale = 1;
-        while (epoch < MaxIter)
-        {
-            epoch++;
-            if (Shuffle)
-                for (int i = n - 1; i > 0; i--)
-                {
-                    int j = (int)g.NextBounded((ulong)(i + 1));
-                    (order[i], order[j]) = (order[j], order[i]);
-                }
-            double sumLoss = 0;
-            foreach (int i in order)
-            {
-                ReadOnlySpan<double> xi = x.AsSpan(i * f, f);
-                double eta = LearningRate switch
-                {
-                    LearningRate.Optimal => 1 / (Alpha * (optimalInit + t - 1)),
-                    LearningRate.InvScaling => Eta0 / Math.Pow(t, PowerT),
-                    _ => Eta0,
-                };
-                double dot = 0;
-                for (int j = 0; j < f; j++) dot += w[j] * xi[j];
-                double p = dot * scale + b;
-                (double loss, double dloss) = LossAt(p, y[i]);
-                sumLoss += loss;
-                double update = -eta * Math.Clamp(dloss, -MaxDLoss, MaxDLoss);
-                if (Penalty == Penalty.L2)
-                {
-                    // Gradient step on (α/2)‖w‖², applied before the loss step; never flips the sign of w.
-                    scale *= Math.Max(0, 1 - eta * Alpha);
-                    if (scale < 1e-9)
-                    {
-                        for (int j = 0; j < f; j++) w[j] *= scale;
-                        scale = 1;
-                    }
-                }
-                if (update != 0)
-                {
-                    double step = update / scale;
-                    for (int j = 0; j < f; j++) w[j] += step * xi[j];
-                    if (FitIntercept) b += update;
-                }
-                t++;
-            }
-            if (Tol is double tol && sumLoss > best - tol * n) noImprovement++;
-            else noImprovement = 0;
-            best = Math.Min(best, sumLoss);
-            if (noImprovement >= NIterNoChange) break;
-        }
-        for (int j = 0; j < f; j++) w[j] *= scale;
-        return epoch;
     }
 
     /// <summary>Scores w·x + b: (N) for two classes (positive favours the larger label), else (N, K).
