@@ -2,6 +2,7 @@ using Xunit;
 using Nabla.Learn.Cluster;
 using Nabla.Learn.Decomposition;
 using Nabla.Learn.LinearModel;
+using Nabla.Learn.Mixture;
 using Nabla.Learn.ModelSelection;
 using Nabla.Learn.Preprocessing;
 
@@ -19,6 +20,7 @@ public class ConformanceTests
         ["OneHotEncoder"] = (() => new OneHotEncoder(), Kind.Transformer),
         ["Pca"] = (() => new Pca { NComponents = 2, Whiten = true }, Kind.Transformer),
         ["KMeans"] = (() => new KMeans { NClusters = 3, RandomState = 0 }, Kind.Transformer),
+        ["GaussianMixture"] = (() => new GaussianMixture { NComponents = 2, CovarianceType = CovarianceType.Diag, RandomState = 0 }, Kind.Transformer),
         ["LinearRegression"] = (() => new LinearRegression(), Kind.Regressor),
         ["Ridge"] = (() => new Ridge(), Kind.Regressor),
         ["Lasso"] = (() => new Lasso { Alpha = 0.01 }, Kind.Regressor),
@@ -56,6 +58,7 @@ public class ConformanceTests
 
     private static Tensor Apply(IEstimator e, Tensor x) => e switch
     {
+        GaussianMixture g => g.PredictProba(x),
         IPredictor p => p.Predict(x),
         ITransformer t => t.Transform(x),
         _ => throw new InvalidOperationException(e.GetType().Name),

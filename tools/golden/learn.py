@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import sklearn
 from scipy.optimize import minimize
-from sklearn import cluster, datasets, decomposition, linear_model, metrics, model_selection, preprocessing
+from sklearn import cluster, datasets, mixture, decomposition, linear_model, metrics, model_selection, preprocessing
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "tests" / "golden" / "learn.json"
@@ -213,6 +213,18 @@ def main():
     out["kmeans_iris"] = {"init_rows": [0, 50, 100], "centers": tolist(km.cluster_centers_), "labels": km.labels_.tolist(),
                           "inertia": float(km.inertia_), "n_iter": int(km.n_iter_),
                           "plusplus_inertia": float(km_pp.inertia_)}
+
+    # Gaussian mixtures from a fixed start (weights, means and precisions all given), so EM is deterministic.
+    out["gmm_iris"] = {"means_init_rows": [0, 50, 100]}
+    precisions = {"full": np.stack([np.eye(4)] * 3), "diag": np.ones((3, 4)), "spherical": np.ones(3)}
+    for kind, prec in precisions.items():
+        gmm = mixture.GaussianMixture(n_components=3, covariance_type=kind, weights_init=np.full(3, 1 / 3),
+                                      means_init=iris.data[[0, 50, 100]], precisions_init=prec).fit(iris.data)
+        out["gmm_iris"][kind] = {"weights": tolist(gmm.weights_), "means": tolist(gmm.means_),
+                                 "covariances": tolist(gmm.covariances_.ravel()), "lower_bound": float(gmm.lower_bound_),
+                                 "n_iter": int(gmm.n_iter_), "proba": tolist(gmm.predict_proba(iris.data[::15])),
+                                 "score": float(gmm.score(iris.data)), "aic": float(gmm.aic(iris.data)),
+                                 "bic": float(gmm.bic(iris.data)), "predict": gmm.predict(iris.data).tolist()}
 
     OUTPUT.write_text(json.dumps(out, separators=(",", ":")) + "\n")
     print(f"wrote {OUTPUT}")

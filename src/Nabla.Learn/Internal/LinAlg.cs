@@ -29,9 +29,9 @@ internal static class LinAlg
         return (g, b);
     }
 
-    /// <summary>Solves A w = b for symmetric positive definite A (F, F) by Cholesky, A = L Lᵀ.</summary>
+    /// <summary>The lower-triangular Cholesky factor L of symmetric positive definite A (F, F): A = L Lᵀ.</summary>
     /// <exception cref="ArgumentException">A is not positive definite (a pivot ≤ 0).</exception>
-    public static double[] CholeskySolve(double[] a, double[] b, int f, string op)
+    public static double[] Cholesky(double[] a, int f, string op)
     {
         var l = new double[f * f];
         for (int j = 0; j < f; j++)
@@ -39,7 +39,7 @@ internal static class LinAlg
             // L[j,j]² = A[j,j] − Σ_{k<j} L[j,k]²; L[i,j] = (A[i,j] − Σ_{k<j} L[i,k] L[j,k]) / L[j,j].
             double d = a[j * f + j];
             for (int k = 0; k < j; k++) d -= l[j * f + k] * l[j * f + k];
-            if (!(d > 0)) throw new ArgumentException($"{op}: the system matrix is not positive definite (pivot {d} at column {j}).");
+            if (!(d > 0)) throw new ArgumentException($"{op}: the matrix is not positive definite (pivot {d} at column {j}).");
             double ljj = Math.Sqrt(d);
             l[j * f + j] = ljj;
             for (int i = j + 1; i < f; i++)
@@ -49,6 +49,31 @@ internal static class LinAlg
                 l[i * f + j] = s / ljj;
             }
         }
+        return l;
+    }
+
+    /// <summary>The inverse of a lower-triangular L (F, F), itself lower triangular, by forward substitution.</summary>
+    public static double[] InvertLower(double[] l, int f)
+    {
+        var inv = new double[f * f];
+        for (int c = 0; c < f; c++)
+        {
+            // Column c of L⁻¹ solves L z = e_c; z is zero above row c.
+            for (int i = c; i < f; i++)
+            {
+                double s = i == c ? 1 : 0;
+                for (int k = c; k < i; k++) s -= l[i * f + k] * inv[k * f + c];
+                inv[i * f + c] = s / l[i * f + i];
+            }
+        }
+        return inv;
+    }
+
+    /// <summary>Solves A w = b for symmetric positive definite A (F, F) by Cholesky, A = L Lᵀ.</summary>
+    /// <exception cref="ArgumentException">A is not positive definite (a pivot ≤ 0).</exception>
+    public static double[] CholeskySolve(double[] a, double[] b, int f, string op)
+    {
+        double[] l = Cholesky(a, f, op);
         // Forward substitution L z = b, then back substitution Lᵀ w = z.
         var w = (double[])b.Clone();
         for (int i = 0; i < f; i++)
