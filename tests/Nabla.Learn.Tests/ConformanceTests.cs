@@ -5,6 +5,7 @@ using Nabla.Learn.LinearModel;
 using Nabla.Learn.Mixture;
 using Nabla.Learn.ModelSelection;
 using Nabla.Learn.Preprocessing;
+using Nabla.Learn.Tree;
 
 namespace Nabla.Learn.Tests;
 
@@ -31,6 +32,8 @@ public class ConformanceTests
         ["SgdClassifier/binary"] = (() => new SgdClassifier { Loss = SgdLoss.LogLoss, RandomState = 0 }, Kind.Classifier),
         ["SgdClassifier/multinomial"] = (() => new SgdClassifier { Loss = SgdLoss.ModifiedHuber, RandomState = 0 }, Kind.Classifier),
         ["SgdRegressor"] = (() => new SgdRegressor { RandomState = 0 }, Kind.Regressor),
+        ["DecisionTreeClassifier"] = (() => new DecisionTreeClassifier { MaxDepth = 3 }, Kind.Classifier),
+        ["DecisionTreeRegressor"] = (() => new DecisionTreeRegressor { MaxDepth = 3 }, Kind.Regressor),
         ["GridSearchCV"] = (() => new GridSearchCV([new Ridge { Alpha = 0.1 }, new Ridge { Alpha = 10 }]), Kind.Regressor),
         ["Pipeline"] = (() => new Pipeline(("scale", new StandardScaler()), ("clf", new LogisticRegression())), Kind.Classifier),
     };

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import sklearn
 from scipy.optimize import minimize
-from sklearn import cluster, datasets, mixture, decomposition, linear_model, metrics, model_selection, preprocessing
+from sklearn import cluster, datasets, mixture, tree, decomposition, linear_model, metrics, model_selection, preprocessing
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "tests" / "golden" / "learn.json"
@@ -225,6 +225,27 @@ def main():
                                  "n_iter": int(gmm.n_iter_), "proba": tolist(gmm.predict_proba(iris.data[::15])),
                                  "score": float(gmm.score(iris.data)), "aic": float(gmm.aic(iris.data)),
                                  "bic": float(gmm.bic(iris.data)), "predict": gmm.predict(iris.data).tolist()}
+
+    # Decision trees. scikit-learn visits features in a random_state-dependent order, which decides exactly tied
+    # splits (Nabla takes the lowest feature index): iris and the regression data tie only between features that make
+    # the same partition, so their predictions must match exactly; breast cancer has a tie with different partitions
+    # and is compared by accuracy (see TreeTests).
+    trees = {
+        "iris_gini": (tree.DecisionTreeClassifier(max_depth=3, random_state=0), iris.data, iris.target),
+        "cancer_entropy": (tree.DecisionTreeClassifier(criterion="entropy", max_depth=4, min_samples_leaf=3,
+                                                       random_state=0), cancer.data, cancer.target),
+        "iris_full": (tree.DecisionTreeClassifier(random_state=0), iris.data, iris.target),
+        "reg": (tree.DecisionTreeRegressor(max_depth=4, min_samples_split=5, random_state=0), xr, yr),
+    }
+    out["trees"] = {}
+    for name, (model, x, y) in trees.items():
+        model.fit(x, y)
+        row = {"node_count": int(model.tree_.node_count), "depth": int(model.get_depth()),
+               "importances": tolist(model.feature_importances_), "predict": tolist(model.predict(x)),
+               "threshold": tolist(model.tree_.threshold), "feature": model.tree_.feature.tolist()}
+        if name != "reg":
+            row["proba"] = tolist(model.predict_proba(x[::10]))
+        out["trees"][name] = row
 
     OUTPUT.write_text(json.dumps(out, separators=(",", ":")) + "\n")
     print(f"wrote {OUTPUT}")
