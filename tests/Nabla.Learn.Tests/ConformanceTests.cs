@@ -1,6 +1,7 @@
 using Xunit;
 using Nabla.Learn.Cluster;
 using Nabla.Learn.Decomposition;
+using Nabla.Learn.Ensemble;
 using Nabla.Learn.LinearModel;
 using Nabla.Learn.Mixture;
 using Nabla.Learn.ModelSelection;
@@ -34,6 +35,8 @@ public class ConformanceTests
         ["SgdRegressor"] = (() => new SgdRegressor { RandomState = 0 }, Kind.Regressor),
         ["DecisionTreeClassifier"] = (() => new DecisionTreeClassifier { MaxDepth = 3 }, Kind.Classifier),
         ["DecisionTreeRegressor"] = (() => new DecisionTreeRegressor { MaxDepth = 3 }, Kind.Regressor),
+        ["RandomForestClassifier"] = (() => new RandomForestClassifier { NEstimators = 10, RandomState = 0 }, Kind.Classifier),
+        ["RandomForestRegressor"] = (() => new RandomForestRegressor { NEstimators = 10, RandomState = 0 }, Kind.Regressor),
         ["GridSearchCV"] = (() => new GridSearchCV([new Ridge { Alpha = 0.1 }, new Ridge { Alpha = 10 }]), Kind.Regressor),
         ["Pipeline"] = (() => new Pipeline(("scale", new StandardScaler()), ("clf", new LogisticRegression())), Kind.Classifier),
     };

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import sklearn
 from scipy.optimize import minimize
-from sklearn import cluster, datasets, mixture, tree, decomposition, linear_model, metrics, model_selection, preprocessing
+from sklearn import cluster, datasets, ensemble, mixture, tree, decomposition, linear_model, metrics, model_selection, preprocessing
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "tests" / "golden" / "learn.json"
@@ -246,6 +246,17 @@ def main():
         if name != "reg":
             row["proba"] = tolist(model.predict_proba(x[::10]))
         out["trees"][name] = row
+
+    # Random forests are randomised (and Nabla draws with its own generator): only cross-validated scores are stored,
+    # for comparison within a stated margin.
+    out["forests"] = {
+        "cancer_accuracy": model_selection.cross_val_score(ensemble.RandomForestClassifier(random_state=0), cancer.data,
+                                                           cancer.target, cv=model_selection.StratifiedKFold(5)).tolist(),
+        "iris_accuracy": model_selection.cross_val_score(ensemble.RandomForestClassifier(random_state=0), iris.data,
+                                                         iris.target, cv=model_selection.StratifiedKFold(5)).tolist(),
+        "reg_r2": model_selection.cross_val_score(ensemble.RandomForestRegressor(random_state=0), xr, yr,
+                                                  cv=model_selection.KFold(5)).tolist(),
+    }
 
     OUTPUT.write_text(json.dumps(out, separators=(",", ":")) + "\n")
     print(f"wrote {OUTPUT}")

@@ -26,6 +26,9 @@ public abstract class DecisionTree : Estimator
     /// <summary>Minimum samples in each leaf (≥ 1). scikit-learn: <c>min_samples_leaf=1</c>.</summary>
     public int MinSamplesLeaf { get; init; } = 1;
 
+    /// <summary>The fitted importances without the fitted-state check (forest trees are grown without Fit).</summary>
+    internal double[] RawImportances => _importances!;
+
     /// <summary>Impurity-based importance of each feature (F), summing to 1 (all 0 for a single leaf).
     /// scikit-learn: <c>feature_importances_</c>.</summary>
     /// <exception cref="NotFittedException">Read before Fit.</exception>
@@ -50,17 +53,27 @@ public abstract class DecisionTree : Estimator
 
     private protected void Grow(double[] x, int n, int f, int[] codes, double[] y, int k, Criterion criterion)
     {
+        Grow(x, Enumerable.Range(0, n).ToArray(), f, codes, y, k, criterion, f, null);
+    }
+
+    /// <summary>Grows on the given (possibly repeated) rows, examining maxFeatures random features per node when a
+    /// generator is given; used by the forests.</summary>
+    internal void Grow(double[] x, int[] rows, int f, int[] codes, double[] y, int k, Criterion criterion, int maxFeatures, Generator? generator)
+    {
         if (MaxDepth < 1 || MinSamplesSplit < 2 || MinSamplesLeaf < 1)
             throw new ArgumentException($"{Name}: need MaxDepth ≥ 1 (or null), MinSamplesSplit ≥ 2, MinSamplesLeaf ≥ 1; got {MaxDepth}, {MinSamplesSplit}, {MinSamplesLeaf}.");
-        var tree = new TreeBuilder(x, n, f, codes, y, k, criterion, MaxDepth ?? int.MaxValue, MinSamplesSplit, MinSamplesLeaf);
+        var tree = new TreeBuilder(x, rows, f, codes, y, k, criterion, MaxDepth ?? int.MaxValue, MinSamplesSplit, MinSamplesLeaf, maxFeatures, generator);
         (_feature, _left, _right) = (tree.Feature.ToArray(), tree.Left.ToArray(), tree.Right.ToArray());
         (_threshold, _value, _importances) = (tree.Threshold.ToArray(), tree.Value.ToArray(), tree.Importances);
     }
 
     /// <summary>The leaf value (class distribution or mean) reached by each row of validated input.</summary>
-    private protected double[][] Leaves(double[] d, int n)
+    private protected double[][] Leaves(double[] d, int n) => LeafValues(d, n, NFeaturesIn);
+
+    /// <summary>Leaf values for validated, float32-rounded rows (n, f); used by the forests, whose trees are grown
+    /// through <see cref="Grow(double[], int[], int, int[], double[], int, Criterion, int, Generator?)"/>.</summary>
+    internal double[][] LeafValues(double[] d, int n, int f)
     {
-        int f = NFeaturesIn;
         var result = new double[n][];
         for (int i = 0; i < n; i++)
         {

@@ -16,7 +16,8 @@ internal sealed class TreeBuilder
     private readonly double[] _y;
     private readonly int _k;
     private readonly Criterion _criterion;
-    private readonly int _maxDepth, _minSplit, _minLeaf;
+    private readonly int _maxDepth, _minSplit, _minLeaf, _maxFeatures;
+    private readonly Generator? _generator;
 
     public readonly List<int> Feature = [], Left = [], Right = [];
     public readonly List<double> Threshold = [];
@@ -25,12 +26,16 @@ internal sealed class TreeBuilder
 
     /// <summary>Builds the tree. For classification <paramref name="k"/> &gt; 0 and <paramref name="codes"/> holds
     /// class indices; for regression k = 0 and <paramref name="y"/> holds targets.</summary>
-    public TreeBuilder(double[] x, int n, int f, int[] codes, double[] y, int k, Criterion criterion, int maxDepth, int minSplit, int minLeaf)
+    /// <remarks>With a generator, each node examines the features in a fresh random order and stops after
+    /// <paramref name="maxFeatures"/> non-constant ones once a valid split is found (scikit-learn's max_features rule);
+    /// <paramref name="rows"/> lists the training rows, repeated for a bootstrap sample.</remarks>
+    public TreeBuilder(double[] x, int[] rows, int f, int[] codes, double[] y, int k, Criterion criterion, int maxDepth, int minSplit, int minLeaf,
+                       int maxFeatures, Generator? generator)
     {
         (_x, _f, _classCodes, _y, _k, _criterion) = (x, f, codes, y, k, criterion);
-        (_maxDepth, _minSplit, _minLeaf) = (maxDepth, minSplit, minLeaf);
+        (_maxDepth, _minSplit, _minLeaf, _maxFeatures, _generator) = (maxDepth, minSplit, minLeaf, maxFeatures, generator);
         Importances = new double[f];
-        Build(Enumerable.Range(0, n).ToArray(), 0);
+        Build(rows, 0);
         double total = Importances.Sum();
         if (total > 0) for (int j = 0; j < f; j++) Importances[j] /= total;
     }
@@ -98,11 +103,21 @@ internal sealed class TreeBuilder
         double bestThreshold = 0, bestImprovement = 0, bestChildren = double.PositiveInfinity;
         int[] order = (int[])rows.Clone();
         var left = new double[total.Length];
-        for (int j = 0; j < _f; j++)
+        int[] features = Enumerable.Range(0, _f).ToArray();
+        if (_generator is not null)
+            for (int i = _f - 1; i > 0; i--)
+            {
+                int r = (int)_generator.NextBounded((ulong)(i + 1));
+                (features[i], features[r]) = (features[r], features[i]);
+            }
+        int visited = 0;
+        foreach (int j in features)
         {
+            if (visited >= _maxFeatures && bestFeature >= 0) break;
             int feature = j;
             Array.Sort(order, (a, b) => _x[a * _f + feature].CompareTo(_x[b * _f + feature]));
             if (_x[order[^1] * _f + j] <= _x[order[0] * _f + j] + FeatureThreshold) continue;
+            visited++;
             Array.Clear(left);
             for (int p = 1; p < n; p++)
             {
