@@ -59,7 +59,8 @@ internal static class Lbfgs
             var yk = new double[p];
             for (int i = 0; i < p; i++) (sk[i], yk[i]) = (trial[i] - w[i], gNew[i] - g[i]);
             double sy = Dot(sk, yk);
-            // Keep the pair only with positive curvature sᵀy > 0, so the implicit inverse Hessian stays positive definite.
+            // Keep the pair only with positive curvature sᵀy > 0, so the implicit inverse Hessian stays positive definite;
+            // 1e-300 (near the smallest normal double) also keeps ρ = 1/sᵀy finite.
             if (sy > 1e-300)
             {
                 if (s.Count == Memory) { s.RemoveAt(0); y.RemoveAt(0); rho.RemoveAt(0); }

@@ -28,7 +28,8 @@ internal static class Sgd
         double best = double.PositiveInfinity, t = 1;
         int noImprovement = 0, epoch = 0;
         // w = scale·v (Bottou's trick, as scikit-learn's WeightVector): the L2 shrink multiplies the scalar in O(1)
-        // instead of every weight, and v is folded back when the scale underflows towards 1e-9.
+        // instead of every weight, and v is folded back once the scale drops below 1e-9 (scikit-learn's threshold), before
+        // update/scale could lose precision.
         double scale = 1;
         while (epoch < o.MaxIter)
         {

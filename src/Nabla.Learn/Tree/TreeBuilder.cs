@@ -133,6 +133,8 @@ internal sealed class TreeBuilder
                 if (cur <= prev + FeatureThreshold || p < _minLeaf || n - p < _minLeaf) continue;
                 double[] right = total.Select((t, c) => t - left[c]).ToArray();
                 double children = p * Impurity(left, p) + (n - p) * Impurity(right, n - p);
+                // A split must beat the best so far by more than round-off (1e-12 relative, ~4500 ε): the same partition
+                // reached through another feature sums its impurities in another order, and must count as a tie.
                 if (children < bestChildren - 1e-12 * Math.Abs(bestChildren) || bestFeature < 0)
                 {
                     bestChildren = children;
