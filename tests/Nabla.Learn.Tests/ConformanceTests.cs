@@ -37,13 +37,15 @@ public class ConformanceTests
         ["DecisionTreeRegressor"] = (() => new DecisionTreeRegressor { MaxDepth = 3 }, Kind.Regressor),
         ["RandomForestClassifier"] = (() => new RandomForestClassifier { NEstimators = 10, RandomState = 0 }, Kind.Classifier),
         ["RandomForestRegressor"] = (() => new RandomForestRegressor { NEstimators = 10, RandomState = 0 }, Kind.Regressor),
+        ["PoissonRegressor"] = (() => new PoissonRegressor(), Kind.Regressor),
         ["GridSearchCV"] = (() => new GridSearchCV([new Ridge { Alpha = 0.1 }, new Ridge { Alpha = 10 }]), Kind.Regressor),
         ["Pipeline"] = (() => new Pipeline(("scale", new StandardScaler()), ("clf", new LogisticRegression())), Kind.Classifier),
     };
 
     public static TheoryData<string> Names() => new(Estimators.Keys);
 
-    /// <summary>30 × 3 samples with small integer values (so OneHotEncoder sees few categories) and a target for the kind.</summary>
+    /// <summary>30 × 3 samples with small non-negative values (so OneHotEncoder sees few categories) and a target for the
+    /// kind; regression targets are non-negative so that PoissonRegressor accepts them.</summary>
     private static (Tensor X, Tensor? Y) Data(string name, int features = 3)
     {
         var g = new Generator(seed: 7);
@@ -56,7 +58,7 @@ public class ConformanceTests
         Tensor? y = kind switch
         {
             Kind.Transformer => null,
-            Kind.Regressor => Tensor.FromArray(Enumerable.Range(0, n).Select(i => x[i * features] - 2 * x[i * features + 1] + g.NextDouble()).ToArray()),
+            Kind.Regressor => Tensor.FromArray(Enumerable.Range(0, n).Select(i => x[i * features] + 2 * x[i * features + 1] + g.NextDouble()).ToArray()),
             _ => Tensor.FromArray(Enumerable.Range(0, n).Select(i => (long)(i % classes)).ToArray()),
         };
         return (xt, y);

@@ -222,4 +222,19 @@ public class LinearModelTests
         AssertClose("intercept", Scalar($"sgd.regressor_{key}.intercept"), model.Intercept, 1e-8, 1e-9);
         Assert.Equal((int)Scalar($"sgd.regressor_{key}.n_iter"), model.NIter);
     }
+
+    [Fact]
+    public void PoissonRegressor_matches_sklearn()
+    {
+        Tensor x = MatrixTensor("poisson.x"), y = VectorTensor("poisson.y");
+        var model = new PoissonRegressor { Alpha = Scalar("poisson.alpha"), Tol = 1e-10, MaxIter = 10000 }.Fit(x, y);
+        AssertClose("coef", Vector("poisson.coef"), D(model.Coef), IterRtol, IterAtol);
+        AssertClose("intercept", Scalar("poisson.intercept"), model.Intercept, IterRtol, IterAtol);
+        AssertClose("sklearn coef", Vector("poisson.sklearn_coef"), D(model.Coef), 1e-3, 1e-3);
+        AssertClose("D2 score", Scalar("poisson.score"), model.Score(x, y), 1e-6, 0);
+        // μ = exp(x·w + b) exactly.
+        double[] mu = D(model.Predict(x.Narrow(0, 0, 1))), x0 = D(x.Narrow(0, 0, 1)), w = D(model.Coef);
+        Assert.Equal(Math.Exp(model.Intercept + x0.Zip(w).Sum(p => p.First * p.Second)), mu[0], 12);
+        Assert.Throws<ArgumentException>(() => new PoissonRegressor().Fit(x, Tensor.FromArray(Enumerable.Repeat(-1.0, 80).ToArray())));
+    }
 }

@@ -148,6 +148,25 @@ def main():
         out["sgd"][f"regressor_{loss}"] = {"coef": tolist(reg.coef_), "intercept": float(reg.intercept_[0]),
                                             "n_iter": int(reg.n_iter_)}
 
+    # Poisson GLM: sklearn's lbfgs result, polished by BFGS to the exact minimiser of its objective
+    # mean(exp(z) - y z) + alpha/2 ||w||^2, as for logistic regression.
+    prng = np.random.default_rng(1)  # its own stream, so the draws below stay as they were
+    xp = prng.normal(size=(80, 3))
+    yp = prng.poisson(np.exp(0.5 + 0.4 * xp[:, 0] - 0.3 * xp[:, 1]))
+    pois = linear_model.PoissonRegressor(alpha=0.5, tol=1e-10, max_iter=10000).fit(xp, yp)
+
+    def pois_fg(theta):
+        w, b = theta[:3], theta[3]
+        z = xp @ w + b
+        mu = np.exp(z)
+        r = (mu - yp) / len(yp)
+        return np.mean(mu - yp * z) + 0.25 * w @ w, np.r_[xp.T @ r + 0.5 * w, r.sum()]
+
+    res = minimize(pois_fg, np.r_[pois.coef_, pois.intercept_], jac=True, method="BFGS", options={"gtol": 1e-12})
+    assert np.abs(pois_fg(res.x)[1]).max() < 1e-8, np.abs(pois_fg(res.x)[1]).max()
+    out["poisson"] = {"x": tolist(xp), "y": tolist(yp), "alpha": 0.5, "coef": tolist(res.x[:3]), "intercept": float(res.x[3]),
+                      "sklearn_coef": tolist(pois.coef_), "score": pois.score(xp, yp)}
+
     # ---- metrics
     y3 = rng.integers(0, 3, size=40)
     p3 = np.where(rng.random(40) < 0.6, y3, rng.integers(0, 3, size=40))
