@@ -1,7 +1,7 @@
 namespace Nabla.Learn;
 
 /// <summary>Classification metrics on Int64 label tensors. scikit-learn: <c>sklearn.metrics</c>.</summary>
-public static class Classification
+public static partial class Classification
 {
     private static long[] Labels(Tensor t, string op, string name)
     {

@@ -1,0 +1,236 @@
+using Nabla.Kernels;
+
+namespace Nabla.Learn.LinearModel;
+
+/// <summary>Logistic regression, binary or multinomial (softmax), fitted by L-BFGS.
+/// scikit-learn: <c>sklearn.linear_model.LogisticRegression(solver='lbfgs', multi_class='auto')</c>.</summary>
+/// <remarks>
+/// Minimises scikit-learn's objective Σ_i ℓ_i + ‖W‖²/(2C) (the penalty term only for <see cref="Penalty.L2"/>;
+/// the intercept is never penalised). Two classes: one weight vector w, z = x·w + b, P(class 1) = σ(z),
+/// ℓ = log(1 + eᶻ) − y z, ∇_w = Σ (σ(z) − y) x + w/C. K ≥ 3 classes: W (K, F), z = W x + b, P = softmax(z),
+/// ℓ = logsumexp(z) − z_y, ∇_W = Σ (P − onehot(y)) xᵀ + W/C. L-BFGS stops when max|∇| ≤ Tol, when the relative
+/// decrease falls below 64·eps, or after MaxIter iterations.
+/// Shapes: X (N, F), y (N) with K distinct labels → Coef (1, F) for K = 2, else (K, F); Intercept (1) or (K).
+/// </remarks>
+public sealed class LogisticRegression : Estimator, IProbabilisticClassifier
+{
+    private double[]? _coef, _intercept, _classes;
+    private DType _yType;
+    private int? _nIter;
+
+    /// <summary>The regulariser. scikit-learn: <c>penalty='l2'</c>.</summary>
+    public Penalty Penalty { get; init; } = Penalty.L2;
+
+    /// <summary>Inverse regularisation strength C &gt; 0 (smaller is stronger). scikit-learn: <c>C=1.0</c>.</summary>
+    public double C { get; init; } = 1.0;
+
+    /// <summary>Whether to fit the unpenalised bias b. scikit-learn: <c>fit_intercept=True</c>.</summary>
+    public bool FitIntercept { get; init; } = true;
+
+    /// <summary>Maximum L-BFGS iterations. scikit-learn: <c>max_iter=100</c>.</summary>
+    public int MaxIter { get; init; } = 100;
+
+    /// <summary>Gradient tolerance max|∇| for stopping. scikit-learn: <c>tol=1e-4</c>.</summary>
+    public double Tol { get; init; } = 1e-4;
+
+    /// <summary>The weights: (1, F) for two classes, (K, F) otherwise. scikit-learn: <c>coef_</c>.</summary>
+    /// <exception cref="NotFittedException">Read before Fit.</exception>
+    public Tensor Coef
+    {
+        get
+        {
+            double[] c = Fitted(_coef);
+            return Tensor.FromArray(c, c.Length / NFeaturesIn, NFeaturesIn);
+        }
+    }
+
+    /// <summary>The biases: (1) for two classes, (K) otherwise. scikit-learn: <c>intercept_</c>.</summary>
+    /// <exception cref="NotFittedException">Read before Fit.</exception>
+    public Tensor Intercept => Tensor.FromArray(Fitted(_intercept));
+
+    /// <inheritdoc/>
+    /// <exception cref="NotFittedException">Read before Fit.</exception>
+    public Tensor Classes => Input.Labels(Fitted(_classes), _yType);
+
+    /// <summary>L-BFGS iterations run by the last Fit. scikit-learn: <c>n_iter_</c>.</summary>
+    /// <exception cref="NotFittedException">Read before Fit.</exception>
+    public int NIter => Fitted(_nIter);
+
+    /// <summary>Fits the model to samples <paramref name="x"/> (N, F) and labels <paramref name="y"/> (N).</summary>
+    /// <exception cref="ArgumentException">C ≤ 0, MaxIter &lt; 1, Tol &lt; 0; fewer than two classes; bad shapes or non-finite input.</exception>
+    public override LogisticRegression Fit(Tensor x, Tensor? y = null)
+    {
+        if (!(C > 0) || MaxIter < 1 || !(Tol >= 0))
+            throw new ArgumentException($"LogisticRegression: need C > 0, MaxIter ≥ 1, Tol ≥ 0; got {C}, {MaxIter}, {Tol}.");
+        double[] xd = FitInput(x, out int n, out int f);
+        double[] yd = Input.Vector(y, "LogisticRegression.Fit", nameof(y), n);
+        double[] classes = Input.Encode(yd, out int[] codes);
+        if (classes.Length < 2)
+            throw new ArgumentException($"LogisticRegression.Fit: y has a single class ({classes[0]}); need at least two.", nameof(y));
+        int k = classes.Length == 2 ? 1 : classes.Length;
+        double inverseC = Penalty == Penalty.L2 ? 1 / C : 0;
+        // Parameter vector: W (k, f) row-major, then b (k).
+        var theta = new double[k * (f + 1)];
+        Lbfgs.Objective objective = k == 1
+            ? (t, g) => BinaryLoss(t, g, xd, codes, n, f, inverseC, FitIntercept)
+            : (t, g) => SoftmaxLoss(t, g, xd, codes, n, f, k, inverseC, FitIntercept);
+        int iterations = Lbfgs.Minimize(objective, theta, MaxIter, Tol);
+        _coef = theta[..(k * f)];
+        _intercept = theta[(k * f)..];
+        _classes = classes;
+        _yType = y!.DType;
+        _nIter = iterations;
+        return this;
+    }
+
+    private static double BinaryLoss(double[] t, double[] g, double[] x, int[] y, int n, int f, double inverseC, bool intercept)
+    {
+        // z = X w + b (N); the residual r = σ(z) − y gives ∇_w = Xᵀ r + w/C and ∇_b = Σ r.
+        var z = new double[n];
+        Gemm.Multiply(transA: false, transB: false, n, 1, f, 1, x, f, t, 1, 0, z, 1);
+        double loss = 0, sumR = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double zi = z[i] + t[f];
+            // log(1 + eᶻ) − y z, with softplus computed stably for either sign of z.
+            loss += (zi > 0 ? zi + Math.Log(1 + Math.Exp(-zi)) : Math.Log(1 + Math.Exp(zi))) - y[i] * zi;
+            z[i] = Sigmoid(zi) - y[i];
+            sumR += z[i];
+        }
+        Gemm.Multiply(transA: true, transB: false, f, 1, n, 1, x, f, z, 1, 0, g, 1);
+        for (int j = 0; j < f; j++)
+        {
+            loss += 0.5 * inverseC * t[j] * t[j];
+            g[j] += inverseC * t[j];
+        }
+        g[f] = intercept ? sumR : 0;
+        return loss;
+    }
+
+    private static double SoftmaxLoss(double[] t, double[] g, double[] x, int[] y, int n, int f, int k, double inverseC, bool intercept)
+    {
+        // Z = X Wᵀ + b (N, K); R = softmax(Z) − onehot(y) gives ∇_W = Rᵀ X + W/C and ∇_b = Σ_i R_i.
+        int bias = k * f;
+        var z = new double[n * k];
+        Gemm.Multiply(transA: false, transB: true, n, k, f, 1, x, f, t, f, 0, z, k);
+        double loss = 0;
+        Array.Clear(g, bias, k);
+        for (int i = 0; i < n; i++)
+        {
+            Span<double> row = z.AsSpan(i * k, k);
+            double m = double.NegativeInfinity;
+            for (int c = 0; c < k; c++) m = Math.Max(m, row[c] += t[bias + c]);
+            double sum = 0;
+            for (int c = 0; c < k; c++) sum += Math.Exp(row[c] - m);
+            double logSum = m + Math.Log(sum);
+            loss += logSum - row[y[i]];
+            for (int c = 0; c < k; c++)
+            {
+                row[c] = Math.Exp(row[c] - logSum) - (c == y[i] ? 1 : 0);
+                g[bias + c] += row[c];
+            }
+        }
+        Gemm.Multiply(transA: true, transB: false, k, f, n, 1, z, k, x, f, 0, g, f);
+        for (int j = 0; j < bias; j++)
+        {
+            loss += 0.5 * inverseC * t[j] * t[j];
+            g[j] += inverseC * t[j];
+        }
+        if (!intercept) Array.Clear(g, bias, k);
+        return loss;
+    }
+
+    private static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
+
+    private static double LogSumExp(double[] z)
+    {
+        double m = z.Max(), s = 0;
+        foreach (double v in z) s += Math.Exp(v - m);
+        return m + Math.Log(s);
+    }
+
+    /// <summary>Decision values: z = x·w + b (N) for two classes (positive favours the larger label), else (N, K).
+    /// scikit-learn: <c>decision_function(X)</c>.</summary>
+    /// <exception cref="NotFittedException">Called before Fit.</exception>
+    /// <exception cref="ArgumentException">Wrong feature count, or non-finite input.</exception>
+    public Tensor DecisionFunction(Tensor x)
+    {
+        double[] z = Scores(x, out int n, out int k);
+        return k == 1 ? Tensor.FromArray(z, n) : Tensor.FromArray(z, n, k);
+    }
+
+    private double[] Scores(Tensor x, out int n, out int k, string method = nameof(DecisionFunction))
+    {
+        double[] d = PredictInput(x, out n, method);
+        double[] w = _coef!, b = _intercept!;
+        k = b.Length;
+        int f = w.Length / k;
+        var z = new double[n * k];
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < k; c++)
+            {
+                double s = b[c];
+                for (int j = 0; j < f; j++) s += w[c * f + j] * d[i * f + j];
+                z[i * k + c] = s;
+            }
+        return z;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Two classes: [1 − σ(z), σ(z)]; K classes: softmax(z).</remarks>
+    /// <exception cref="NotFittedException">Called before Fit.</exception>
+    /// <exception cref="ArgumentException">Wrong feature count, or non-finite input.</exception>
+    public Tensor PredictProba(Tensor x) => Tensor.FromArray(Probabilities(x, out int n, out int k), n, k);
+
+    private double[] Probabilities(Tensor x, out int n, out int columns, string method = nameof(PredictProba))
+    {
+        double[] z = Scores(x, out n, out int k, method);
+        columns = k == 1 ? 2 : k;
+        var p = new double[n * columns];
+        for (int i = 0; i < n; i++)
+        {
+            if (k == 1)
+            {
+                p[2 * i + 1] = Sigmoid(z[i]);
+                p[2 * i] = 1 - p[2 * i + 1];
+                continue;
+            }
+            double logSum = LogSumExp(z[(i * k)..((i + 1) * k)]);
+            for (int c = 0; c < k; c++) p[i * k + c] = Math.Exp(z[i * k + c] - logSum);
+        }
+        return p;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The class of largest probability (the first on ties), in the dtype of the fitted y.</remarks>
+    /// <exception cref="NotFittedException">Called before Fit.</exception>
+    /// <exception cref="ArgumentException">Wrong feature count, or non-finite input.</exception>
+    public Tensor Predict(Tensor x) => Input.Labels(PredictLabels(x, nameof(Predict)), _yType);
+
+    private double[] PredictLabels(Tensor x, string method)
+    {
+        double[] p = Probabilities(x, out int n, out int k, method);
+        var labels = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            int best = 0;
+            for (int c = 1; c < k; c++) if (p[i * k + c] > p[i * k + best]) best = c;
+            labels[i] = _classes![best];
+        }
+        return labels;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Mean accuracy of <see cref="Predict"/> on (x, y).</remarks>
+    /// <exception cref="NotFittedException">Called before Fit.</exception>
+    /// <exception cref="ArgumentException">Wrong shapes, or non-finite input.</exception>
+    public double Score(Tensor x, Tensor y)
+    {
+        double[] p = PredictLabels(x, nameof(Score));
+        double[] t = Input.Vector(y, "LogisticRegression.Score", nameof(y), p.Length);
+        return t.Where((v, i) => v == p[i]).Count() / (double)t.Length;
+    }
+
+    /// <inheritdoc/>
+    protected override void ResetFitted() => (_coef, _intercept, _classes, _nIter) = (null, null, null, null);
+}

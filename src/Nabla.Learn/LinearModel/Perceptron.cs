@@ -1,0 +1,186 @@
+using Nabla.Kernels;
+
+namespace Nabla.Learn.LinearModel;
+
+/// <summary>Rosenblatt's perceptron, one-vs-rest for more than two classes.
+/// scikit-learn: <c>sklearn.linear_model.Perceptron</c> (penalty=None, its default).</summary>
+/// <remarks>
+/// Stochastic gradient descent on the perceptron loss max(0, −y·(w·x + b)) with labels y = ±1 and a constant step
+/// η = Eta0: visiting samples in order (shuffled each epoch when <see cref="Shuffle"/>), a sample with y·(w·x + b) ≤ 0
+/// updates w ← w + η y x and b ← b + η y. After each epoch, if the summed loss did not fall below the best so far
+/// minus Tol·N, a no-improvement counter grows; NIterNoChange such epochs in a row stop training (scikit-learn's
+/// rule). With K ≥ 3 classes, K binary problems (class k against the rest) are trained, and the prediction is the
+/// class of largest score. Unshuffled training is deterministic and reproduces scikit-learn's coefficients.
+/// Shapes: X (N, F), y (N) → Coef (1, F) for two classes, else (K, F); Intercept (1) or (K).
+/// </remarks>
+public sealed class Perceptron : Estimator, IClassifier
+{
+    private double[]? _coef, _intercept, _classes;
+    private DType _yType;
+    private int? _nIter;
+
+    /// <summary>Whether to fit the bias b. scikit-learn: <c>fit_intercept=True</c>.</summary>
+    public bool FitIntercept { get; init; } = true;
+
+    /// <summary>Maximum epochs. scikit-learn: <c>max_iter=1000</c>.</summary>
+    public int MaxIter { get; init; } = 1000;
+
+    /// <summary>Loss-improvement tolerance per sample; null disables the stopping rule. scikit-learn: <c>tol=1e-3</c>.</summary>
+    public double? Tol { get; init; } = 1e-3;
+
+    /// <summary>Whether to shuffle the samples every epoch. scikit-learn: <c>shuffle=True</c>.</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Step size η. scikit-learn: <c>eta0=1.0</c>.</summary>
+    public double Eta0 { get; init; } = 1.0;
+
+    /// <summary>Epochs without improvement before stopping. scikit-learn: <c>n_iter_no_change=5</c>.</summary>
+    public int NIterNoChange { get; init; } = 5;
+
+    /// <summary>Seed of the shuffling; null draws a fresh one. scikit-learn: <c>random_state=None</c>
+    /// (Nabla's generator, so shuffled runs differ from scikit-learn's).</summary>
+    public long? RandomState { get; init; }
+
+    /// <summary>The weights: (1, F) for two classes, (K, F) otherwise. scikit-learn: <c>coef_</c>.</summary>
+    /// <exception cref="NotFittedException">Read before Fit.</exception>
+    public Tensor Coef
+    {
+        get
+        {
+            double[] c = Fitted(_coef);
+            return Tensor.FromArray(c, c.Length / NFeaturesIn, NFeaturesIn);
+        }
+    }
+
+    /// <summary>The biases: (1) for two classes, (K) otherwise. scikit-learn: <c>intercept_</c>.</summary>
+    /// <exception cref="NotFittedException">Read before Fit.</exception>
+    public Tensor Intercept => Tensor.FromArray(Fitted(_intercept));
+
+    /// <inheritdoc/>
+    /// <exception cref="NotFittedException">Read before Fit.</exception>
+    public Tensor Classes => Input.Labels(Fitted(_classes), _yType);
+
+    /// <summary>Epochs run (the maximum over the one-vs-rest problems). scikit-learn: <c>n_iter_</c>.</summary>
+    /// <exception cref="NotFittedException">Read before Fit.</exception>
+    public int NIter => Fitted(_nIter);
+
+    /// <summary>Trains on samples <paramref name="x"/> (N, F) and labels <paramref name="y"/> (N).</summary>
+    /// <exception cref="ArgumentException">MaxIter, NIterNoChange &lt; 1, Eta0 ≤ 0 or Tol &lt; 0; fewer than two classes;
+    /// bad shapes or non-finite input.</exception>
+    public override Perceptron Fit(Tensor x, Tensor? y = null)
+    {
+        if (MaxIter < 1 || NIterNoChange < 1 || !(Eta0 > 0) || Tol < 0)
+            throw new ArgumentException($"Perceptron: need MaxIter ≥ 1, NIterNoChange ≥ 1, Eta0 > 0, Tol ≥ 0 or null; got {MaxIter}, {NIterNoChange}, {Eta0}, {Tol}.");
+        double[] xd = FitInput(x, out int n, out int f);
+        double[] yd = Input.Vector(y, "Perceptron.Fit", nameof(y), n);
+        double[] classes = Input.Encode(yd, out int[] codes);
+        if (classes.Length < 2)
+            throw new ArgumentException($"Perceptron.Fit: y has a single class ({classes[0]}); need at least two.", nameof(y));
+        int k = classes.Length == 2 ? 1 : classes.Length;
+        var coef = new double[k * f];
+        var intercept = new double[k];
+        var g = new Generator(RandomState ?? System.Random.Shared.NextInt64());
+        int epochs = 0;
+        for (int c = 0; c < k; c++)
+        {
+            // Binary: the positive class is the larger label; one-vs-rest: class c against the others.
+            int positive = k == 1 ? 1 : c;
+            double[] sign = codes.Select(code => code == positive ? 1.0 : -1.0).ToArray();
+            epochs = Math.Max(epochs, Train(xd, sign, n, f, coef.AsSpan(c * f, f), ref intercept[c], g));
+        }
+        (_coef, _intercept, _classes, _yType, _nIter) = (coef, intercept, classes, y!.DType, epochs);
+        return this;
+    }
+
+    private int Train(double[] x, double[] y, int n, int f, Span<double> w, ref double b, Generator g)
+    {
+        int[] order = Enumerable.Range(0, n).ToArray();
+        double best = double.PositiveInfinity;
+        int noImprovement = 0, epoch = 0;
+        while (epoch < MaxIter)
+        {
+            epoch++;
+            if (Shuffle)
+                for (int i = n - 1; i > 0; i--)
+                {
+                    int j = (int)g.NextBounded((ulong)(i + 1));
+                    (order[i], order[j]) = (order[j], order[i]);
+                }
+            double loss = 0;
+            foreach (int i in order)
+            {
+                ReadOnlySpan<double> xi = x.AsSpan(i * f, f);
+                double p = b;
+                for (int j = 0; j < f; j++) p += w[j] * xi[j];
+                double margin = p * y[i];
+                if (margin > 0) continue;
+                loss -= margin;
+                double step = Eta0 * y[i];
+                for (int j = 0; j < f; j++) w[j] += step * xi[j];
+                if (FitIntercept) b += step;
+            }
+            if (Tol is double tol && loss > best - tol * n) noImprovement++;
+            else noImprovement = 0;
+            best = Math.Min(best, loss);
+            if (noImprovement >= NIterNoChange) break;
+        }
+        return epoch;
+    }
+
+    /// <summary>Scores w·x + b: (N) for two classes (positive favours the larger label), else (N, K).
+    /// scikit-learn: <c>decision_function(X)</c>.</summary>
+    /// <exception cref="NotFittedException">Called before Fit.</exception>
+    /// <exception cref="ArgumentException">Wrong feature count, or non-finite input.</exception>
+    public Tensor DecisionFunction(Tensor x)
+    {
+        double[] z = Scores(x, out int n, out int k);
+        return k == 1 ? Tensor.FromArray(z, n) : Tensor.FromArray(z, n, k);
+    }
+
+    private double[] Scores(Tensor x, out int n, out int k, string method = nameof(DecisionFunction))
+    {
+        double[] d = PredictInput(x, out n, method);
+        double[] w = _coef!, b = _intercept!;
+        k = b.Length;
+        int f = w.Length / k;
+        var z = new double[n * k];
+        Gemm.Multiply(transA: false, transB: true, n, k, f, 1, d, f, w, f, 0, z, k);
+        for (int i = 0; i < z.Length; i++) z[i] += b[i % k];
+        return z;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Two classes: the larger label where the score is positive; K classes: the class of largest score (the
+    /// first on ties).</remarks>
+    /// <exception cref="NotFittedException">Called before Fit.</exception>
+    /// <exception cref="ArgumentException">Wrong feature count, or non-finite input.</exception>
+    public Tensor Predict(Tensor x) => Input.Labels(PredictLabels(x, nameof(Predict)), _yType);
+
+    private double[] PredictLabels(Tensor x, string method)
+    {
+        double[] z = Scores(x, out int n, out int k, method);
+        var labels = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            int best = 0;
+            if (k == 1) best = z[i] > 0 ? 1 : 0;
+            else for (int c = 1; c < k; c++) if (z[i * k + c] > z[i * k + best]) best = c;
+            labels[i] = _classes![best];
+        }
+        return labels;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Mean accuracy of <see cref="Predict"/> on (x, y).</remarks>
+    /// <exception cref="NotFittedException">Called before Fit.</exception>
+    /// <exception cref="ArgumentException">Wrong shapes, or non-finite input.</exception>
+    public double Score(Tensor x, Tensor y)
+    {
+        double[] p = PredictLabels(x, nameof(Score));
+        double[] t = Input.Vector(y, "Perceptron.Score", nameof(y), p.Length);
+        return t.Where((v, i) => v == p[i]).Count() / (double)t.Length;
+    }
+
+    /// <inheritdoc/>
+    protected override void ResetFitted() => (_coef, _intercept, _classes, _nIter) = (null, null, null, null);
+}
