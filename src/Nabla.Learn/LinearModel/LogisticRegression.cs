@@ -12,11 +12,8 @@ namespace Nabla.Learn.LinearModel;
 /// decrease falls below 64·eps, or after MaxIter iterations.
 /// Shapes: X (N, F), y (N) with K distinct labels → Coef (1, F) for K = 2, else (K, F); Intercept (1) or (K).
 /// </remarks>
-public sealed class LogisticRegression : Estimator, IProbabilisticClassifier
+public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassifier
 {
-    private double[]? _coef, _intercept, _classes;
-    private DType _yType;
-    private int? _nIter;
 
     /// <summary>The regulariser. scikit-learn: <c>penalty='l2'</c>.</summary>
     public Penalty Penalty { get; init; } = Penalty.L2;
@@ -32,29 +29,6 @@ public sealed class LogisticRegression : Estimator, IProbabilisticClassifier
 
     /// <summary>Gradient tolerance max|∇| for stopping. scikit-learn: <c>tol=1e-4</c>.</summary>
     public double Tol { get; init; } = 1e-4;
-
-    /// <summary>The weights: (1, F) for two classes, (K, F) otherwise. scikit-learn: <c>coef_</c>.</summary>
-    /// <exception cref="NotFittedException">Read before Fit.</exception>
-    public Tensor Coef
-    {
-        get
-        {
-            double[] c = Fitted(_coef);
-            return Tensor.FromArray(c, c.Length / NFeaturesIn, NFeaturesIn);
-        }
-    }
-
-    /// <summary>The biases: (1) for two classes, (K) otherwise. scikit-learn: <c>intercept_</c>.</summary>
-    /// <exception cref="NotFittedException">Read before Fit.</exception>
-    public Tensor Intercept => Tensor.FromArray(Fitted(_intercept));
-
-    /// <inheritdoc/>
-    /// <exception cref="NotFittedException">Read before Fit.</exception>
-    public Tensor Classes => Input.Labels(Fitted(_classes), _yType);
-
-    /// <summary>L-BFGS iterations run by the last Fit. scikit-learn: <c>n_iter_</c>.</summary>
-    /// <exception cref="NotFittedException">Read before Fit.</exception>
-    public int NIter => Fitted(_nIter);
 
     /// <summary>Fits the model to samples <paramref name="x"/> (N, F) and labels <paramref name="y"/> (N).</summary>
     /// <exception cref="ArgumentException">C ≤ 0, MaxIter &lt; 1, Tol &lt; 0; fewer than two classes; bad shapes or non-finite input.</exception>
@@ -149,33 +123,6 @@ public sealed class LogisticRegression : Estimator, IProbabilisticClassifier
         return m + Math.Log(s);
     }
 
-    /// <summary>Decision values: z = x·w + b (N) for two classes (positive favours the larger label), else (N, K).
-    /// scikit-learn: <c>decision_function(X)</c>.</summary>
-    /// <exception cref="NotFittedException">Called before Fit.</exception>
-    /// <exception cref="ArgumentException">Wrong feature count, or non-finite input.</exception>
-    public Tensor DecisionFunction(Tensor x)
-    {
-        double[] z = Scores(x, out int n, out int k);
-        return k == 1 ? Tensor.FromArray(z, n) : Tensor.FromArray(z, n, k);
-    }
-
-    private double[] Scores(Tensor x, out int n, out int k, string method = nameof(DecisionFunction))
-    {
-        double[] d = PredictInput(x, out n, method);
-        double[] w = _coef!, b = _intercept!;
-        k = b.Length;
-        int f = w.Length / k;
-        var z = new double[n * k];
-        for (int i = 0; i < n; i++)
-            for (int c = 0; c < k; c++)
-            {
-                double s = b[c];
-                for (int j = 0; j < f; j++) s += w[c * f + j] * d[i * f + j];
-                z[i * k + c] = s;
-            }
-        return z;
-    }
-
     /// <inheritdoc/>
     /// <remarks>Two classes: [1 − σ(z), σ(z)]; K classes: softmax(z).</remarks>
     /// <exception cref="NotFittedException">Called before Fit.</exception>
@@ -200,37 +147,4 @@ public sealed class LogisticRegression : Estimator, IProbabilisticClassifier
         }
         return p;
     }
-
-    /// <inheritdoc/>
-    /// <remarks>The class of largest probability (the first on ties), in the dtype of the fitted y.</remarks>
-    /// <exception cref="NotFittedException">Called before Fit.</exception>
-    /// <exception cref="ArgumentException">Wrong feature count, or non-finite input.</exception>
-    public Tensor Predict(Tensor x) => Input.Labels(PredictLabels(x, nameof(Predict)), _yType);
-
-    private double[] PredictLabels(Tensor x, string method)
-    {
-        double[] p = Probabilities(x, out int n, out int k, method);
-        var labels = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            int best = 0;
-            for (int c = 1; c < k; c++) if (p[i * k + c] > p[i * k + best]) best = c;
-            labels[i] = _classes![best];
-        }
-        return labels;
-    }
-
-    /// <inheritdoc/>
-    /// <remarks>Mean accuracy of <see cref="Predict"/> on (x, y).</remarks>
-    /// <exception cref="NotFittedException">Called before Fit.</exception>
-    /// <exception cref="ArgumentException">Wrong shapes, or non-finite input.</exception>
-    public double Score(Tensor x, Tensor y)
-    {
-        double[] p = PredictLabels(x, nameof(Score));
-        double[] t = Input.Vector(y, "LogisticRegression.Score", nameof(y), p.Length);
-        return t.Where((v, i) => v == p[i]).Count() / (double)t.Length;
-    }
-
-    /// <inheritdoc/>
-    protected override void ResetFitted() => (_coef, _intercept, _classes, _nIter) = (null, null, null, null);
 }

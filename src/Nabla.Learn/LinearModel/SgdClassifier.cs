@@ -14,11 +14,8 @@ namespace Nabla.Learn.LinearModel;
 /// <see cref="SgdLoss.ModifiedHuber"/> ((clip(score, −1, 1) + 1)/2, normalised), as in scikit-learn.
 /// Shapes: X (N, F), y (N) → Coef (1, F) for two classes, else (K, F); Intercept (1) or (K).
 /// </remarks>
-public sealed class SgdClassifier : Estimator, IProbabilisticClassifier
+public sealed class SgdClassifier : LinearClassifier, IProbabilisticClassifier
 {
-    private double[]? _coef, _intercept, _classes;
-    private DType _yType;
-    private int? _nIter;
 
     /// <summary>The loss. scikit-learn: <c>loss='hinge'</c>.</summary>
     public SgdLoss Loss { get; init; } = SgdLoss.Hinge;
@@ -56,29 +53,6 @@ public sealed class SgdClassifier : Estimator, IProbabilisticClassifier
     /// <summary>Seed of the shuffling; null draws a fresh one. scikit-learn: <c>random_state=None</c>
     /// (Nabla's generator, so shuffled runs differ from scikit-learn's).</summary>
     public long? RandomState { get; init; }
-
-    /// <summary>The weights: (1, F) for two classes, (K, F) otherwise. scikit-learn: <c>coef_</c>.</summary>
-    /// <exception cref="NotFittedException">Read before Fit.</exception>
-    public Tensor Coef
-    {
-        get
-        {
-            double[] c = Fitted(_coef);
-            return Tensor.FromArray(c, c.Length / NFeaturesIn, NFeaturesIn);
-        }
-    }
-
-    /// <summary>The biases: (1) for two classes, (K) otherwise. scikit-learn: <c>intercept_</c>.</summary>
-    /// <exception cref="NotFittedException">Read before Fit.</exception>
-    public Tensor Intercept => Tensor.FromArray(Fitted(_intercept));
-
-    /// <inheritdoc/>
-    /// <exception cref="NotFittedException">Read before Fit.</exception>
-    public Tensor Classes => Input.Labels(Fitted(_classes), _yType);
-
-    /// <summary>Epochs run (the maximum over the one-vs-rest problems). scikit-learn: <c>n_iter_</c>.</summary>
-    /// <exception cref="NotFittedException">Read before Fit.</exception>
-    public int NIter => Fitted(_nIter);
 
     /// <summary>Trains on samples <paramref name="x"/> (N, F) and labels <paramref name="y"/> (N).</summary>
     /// <exception cref="ArgumentException">Invalid hyper-parameters (α &lt; 0, or α = 0 with the optimal schedule, eta0 ≤ 0
@@ -130,28 +104,6 @@ public sealed class SgdClassifier : Estimator, IProbabilisticClassifier
         }
     }
 
-    /// <summary>Scores w·x + b: (N) for two classes (positive favours the larger label), else (N, K).
-    /// scikit-learn: <c>decision_function(X)</c>.</summary>
-    /// <exception cref="NotFittedException">Called before Fit.</exception>
-    /// <exception cref="ArgumentException">Wrong feature count, or non-finite input.</exception>
-    public Tensor DecisionFunction(Tensor x)
-    {
-        double[] z = Scores(x, out int n, out int k);
-        return k == 1 ? Tensor.FromArray(z, n) : Tensor.FromArray(z, n, k);
-    }
-
-    private double[] Scores(Tensor x, out int n, out int k, string method = nameof(DecisionFunction))
-    {
-        double[] d = PredictInput(x, out n, method);
-        double[] w = _coef!, b = _intercept!;
-        k = b.Length;
-        int f = w.Length / k;
-        var z = new double[n * k];
-        Gemm.Multiply(transA: false, transB: true, n, k, f, 1, d, f, w, f, 0, z, k);
-        for (int i = 0; i < z.Length; i++) z[i] += b[i % k];
-        return z;
-    }
-
     /// <inheritdoc/>
     /// <exception cref="NotFittedException">Called before Fit.</exception>
     /// <exception cref="NotSupportedException">The loss is <see cref="SgdLoss.Hinge"/>, which gives no probabilities.</exception>
@@ -179,38 +131,4 @@ public sealed class SgdClassifier : Estimator, IProbabilisticClassifier
         }
         return Tensor.FromArray(p, n, columns);
     }
-
-    /// <inheritdoc/>
-    /// <remarks>Two classes: the larger label where the score is positive; K classes: the class of largest score.</remarks>
-    /// <exception cref="NotFittedException">Called before Fit.</exception>
-    /// <exception cref="ArgumentException">Wrong feature count, or non-finite input.</exception>
-    public Tensor Predict(Tensor x) => Input.Labels(PredictLabels(x, nameof(Predict)), _yType);
-
-    private double[] PredictLabels(Tensor x, string method)
-    {
-        double[] z = Scores(x, out int n, out int k, method);
-        var labels = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            int best = 0;
-            if (k == 1) best = z[i] > 0 ? 1 : 0;
-            else for (int c = 1; c < k; c++) if (z[i * k + c] > z[i * k + best]) best = c;
-            labels[i] = _classes![best];
-        }
-        return labels;
-    }
-
-    /// <inheritdoc/>
-    /// <remarks>Mean accuracy of <see cref="Predict"/> on (x, y).</remarks>
-    /// <exception cref="NotFittedException">Called before Fit.</exception>
-    /// <exception cref="ArgumentException">Wrong shapes, or non-finite input.</exception>
-    public double Score(Tensor x, Tensor y)
-    {
-        double[] p = PredictLabels(x, nameof(Score));
-        double[] t = Input.Vector(y, "SgdClassifier.Score", nameof(y), p.Length);
-        return t.Where((v, i) => v == p[i]).Count() / (double)t.Length;
-    }
-
-    /// <inheritdoc/>
-    protected override void ResetFitted() => (_coef, _intercept, _classes, _nIter) = (null, null, null, null);
 }
