@@ -90,6 +90,33 @@ public abstract class LinearClassifier : Estimator, IClassifier
         return t.Where((v, i) => v == p[i]).Count() / (double)t.Length;
     }
 
+    /// <summary>Trains one binary linear problem on labels ±1 into the weight row w and bias b; returns the epochs
+    /// it ran.</summary>
+    private protected delegate int BinaryTrainer(double[] x, double[] sign, int n, int f, Span<double> w, ref double b, Generator g);
+
+    /// <summary>Fits by one-vs-rest: with two classes one problem (the larger label positive), with K ≥ 3 classes K
+    /// problems (class c against the rest), each trained by <paramref name="train"/>; then sets the fitted state.</summary>
+    private protected void FitOneVsRest(string estimator, Tensor x, Tensor? y, long? randomState, BinaryTrainer train)
+    {
+        double[] xd = FitInput(x, out int n, out int f);
+        double[] yd = Input.Vector(y, $"{estimator}.Fit", nameof(y), n);
+        double[] classes = Input.Encode(yd, out int[] codes);
+        if (classes.Length < 2)
+            throw new ArgumentException($"{estimator}.Fit: y has a single class ({classes[0]}); need at least two.", nameof(y));
+        int k = classes.Length == 2 ? 1 : classes.Length;
+        var coef = new double[k * f];
+        var intercept = new double[k];
+        var g = new Generator(randomState ?? System.Random.Shared.NextInt64());
+        int epochs = 0;
+        for (int c = 0; c < k; c++)
+        {
+            int positive = k == 1 ? 1 : c;
+            double[] sign = codes.Select(code => code == positive ? 1.0 : -1.0).ToArray();
+            epochs = Math.Max(epochs, train(xd, sign, n, f, coef.AsSpan(c * f, f), ref intercept[c], g));
+        }
+        (_coef, _intercept, _classes, _yType, _nIter) = (coef, intercept, classes, y!.DType, epochs);
+    }
+
     /// <inheritdoc/>
     protected override void ResetFitted() => (_coef, _intercept, _classes, _nIter) = (null, null, null, null);
 }

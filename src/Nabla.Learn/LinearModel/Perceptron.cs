@@ -45,24 +45,7 @@ public sealed class Perceptron : LinearClassifier
     {
         if (MaxIter < 1 || NIterNoChange < 1 || !(Eta0 > 0) || Tol < 0)
             throw new ArgumentException($"Perceptron: need MaxIter ≥ 1, NIterNoChange ≥ 1, Eta0 > 0, Tol ≥ 0 or null; got {MaxIter}, {NIterNoChange}, {Eta0}, {Tol}.");
-        double[] xd = FitInput(x, out int n, out int f);
-        double[] yd = Input.Vector(y, "Perceptron.Fit", nameof(y), n);
-        double[] classes = Input.Encode(yd, out int[] codes);
-        if (classes.Length < 2)
-            throw new ArgumentException($"Perceptron.Fit: y has a single class ({classes[0]}); need at least two.", nameof(y));
-        int k = classes.Length == 2 ? 1 : classes.Length;
-        var coef = new double[k * f];
-        var intercept = new double[k];
-        var g = new Generator(RandomState ?? System.Random.Shared.NextInt64());
-        int epochs = 0;
-        for (int c = 0; c < k; c++)
-        {
-            // Binary: the positive class is the larger label; one-vs-rest: class c against the others.
-            int positive = k == 1 ? 1 : c;
-            double[] sign = codes.Select(code => code == positive ? 1.0 : -1.0).ToArray();
-            epochs = Math.Max(epochs, Train(xd, sign, n, f, coef.AsSpan(c * f, f), ref intercept[c], g));
-        }
-        (_coef, _intercept, _classes, _yType, _nIter) = (coef, intercept, classes, y!.DType, epochs);
+        FitOneVsRest(nameof(Perceptron), x, y, RandomState, Train);
         return this;
     }
 

@@ -63,23 +63,8 @@ public sealed class SgdClassifier : LinearClassifier, IProbabilisticClassifier
             || MaxIter < 1 || NIterNoChange < 1 || Tol < 0)
             throw new ArgumentException($"SgdClassifier: invalid hyper-parameters (Alpha {Alpha}, LearningRate {LearningRate}, Eta0 {Eta0}, " +
                                         $"MaxIter {MaxIter}, NIterNoChange {NIterNoChange}, Tol {Tol}); the optimal schedule needs Alpha > 0, the others Eta0 > 0.");
-        double[] xd = FitInput(x, out int n, out int f);
-        double[] yd = Input.Vector(y, "SgdClassifier.Fit", nameof(y), n);
-        double[] classes = Input.Encode(yd, out int[] codes);
-        if (classes.Length < 2)
-            throw new ArgumentException($"SgdClassifier.Fit: y has a single class ({classes[0]}); need at least two.", nameof(y));
-        int k = classes.Length == 2 ? 1 : classes.Length;
-        var coef = new double[k * f];
-        var intercept = new double[k];
-        var g = new Generator(RandomState ?? System.Random.Shared.NextInt64());
-        int epochs = 0;
-        for (int c = 0; c < k; c++)
-        {
-            int positive = k == 1 ? 1 : c;
-            double[] sign = codes.Select(code => code == positive ? 1.0 : -1.0).ToArray();
-            epochs = Math.Max(epochs, Sgd.Train(xd, sign, n, f, coef.AsSpan(c * f, f), ref intercept[c], g, LossAt, Options));
-        }
-        (_coef, _intercept, _classes, _yType, _nIter) = (coef, intercept, classes, y!.DType, epochs);
+        FitOneVsRest(nameof(SgdClassifier), x, y, RandomState,
+                     (xd, sign, n, f, w, ref b, g) => Sgd.Train(xd, sign, n, f, w, ref b, g, LossAt, Options));
         return this;
     }
 
