@@ -10,8 +10,12 @@ namespace Nabla.SideBySide;
 /// Runs each workload in Nabla and in PyTorch (CPU, OpenBLAS) on this machine, alternating, and prints
 /// workload, threads, Nabla, PyTorch and their ratio; the table is also written to
 /// bench/results/side-by-side.json. Usage:
-/// <c>dotnet run -c Release --project bench/Nabla.SideBySide -- [w1] [elementwise] [overhead] [w2] [w6] [--threads 1,2] [--rounds 2]</c>.
+/// <c>dotnet run -c Release --project bench/Nabla.SideBySide -- [w1] [elementwise] [overhead] [w2] [w6] [wN…] [--threads 1,2] [--rounds 2]</c>.
 /// </summary>
+/// <remarks>Besides the built-in workloads, a workload is a pair of files: a static class marked
+/// <see cref="WorkloadAttribute"/> with <c>public static JsonObject Run(string[] args)</c> (run in a child process)
+/// and <c>bench/pytorch/&lt;name&gt;.py</c>; both print <c>{"metrics": {"metric": {"unit", "higher", "value"}}}</c>
+/// (the Python side adds <c>"blas"</c>). <c>all</c> runs the built-ins and every registered workload.</remarks>
 internal static class Program
 {
     private const string Python = "/usr/bin/python3";
@@ -24,7 +28,7 @@ internal static class Program
         if (args.Length > 0 && args[0] == "--child") return Child(args);
         var workloads = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !a.All(char.IsDigit) && !a.Contains(','))
                             .DefaultIfEmpty("all").ToList();
-        if (workloads.Contains("all")) workloads = ["w1", "elementwise", "overhead", "w2", "w6"];
+        if (workloads.Contains("all")) workloads = ["w1", "elementwise", "overhead", "w2", "w6", .. Registered.Keys.Order(StringComparer.Ordinal)];
         int[] threads = Option(args, "--threads", "1,2").Split(',').Select(int.Parse).ToArray();
         int rounds = int.Parse(Option(args, "--rounds", "2"), CultureInfo.InvariantCulture);
         string root = FindRoot();
@@ -45,8 +49,10 @@ internal static class Program
                 foreach (int t in threads)
                 {
                     Threading.NumThreads = t;
-                    Dictionary<string, (string, bool, double)> mine = w is "w2" or "w6" ? RunChild(w, t) : RunNabla(w);
-                    Dictionary<string, (string, bool, double)> theirs = RunTorch(script, w, t);
+                    bool registered = Registered.ContainsKey(w);
+                    Dictionary<string, (string, bool, double)> mine = registered ? Metrics(RunProcess(ChildStart(w, t), $"Nabla workload {w}"))
+                        : w is "w2" or "w6" ? RunChild(w, t) : RunNabla(w);
+                    Dictionary<string, (string, bool, double)> theirs = registered ? RunTorchModule(root, w, t) : RunTorch(script, w, t);
                     foreach ((string metric, (string unit, bool higher, double value)) in mine)
                     {
                         if (!theirs.TryGetValue(metric, out var other)) continue;
@@ -95,11 +101,18 @@ internal static class Program
         return 0;
     }
 
-    /// <summary>Child-process mode: <c>--child w2|w6 --threads N</c> runs one model workload and prints JSON.</summary>
+    /// <summary>Workloads registered with <see cref="WorkloadAttribute"/>, by name.</summary>
+    private static readonly Dictionary<string, Func<string[], JsonObject>> Registered = typeof(Program).Assembly.GetTypes()
+        .Select(t => (Type: t, Attribute: t.GetCustomAttributes(typeof(WorkloadAttribute), false).OfType<WorkloadAttribute>().FirstOrDefault()))
+        .Where(p => p.Attribute is not null)
+        .ToDictionary(p => p.Attribute!.Name, p => (Func<string[], JsonObject>)Delegate.CreateDelegate(typeof(Func<string[], JsonObject>),
+            p.Type.GetMethod("Run", [typeof(string[])]) ?? throw new InvalidOperationException($"side-by-side: {p.Type.Name} has no static Run(string[])")));
+
+    /// <summary>Child-process mode: <c>--child w2|w6|wN --threads N</c> runs one model workload and prints JSON.</summary>
     private static int Child(string[] args)
     {
         Threading.NumThreads = int.Parse(Option(args, "--threads", "1"), CultureInfo.InvariantCulture);
-        JsonObject result = args[1] switch
+        JsonObject result = Registered.TryGetValue(args[1], out Func<string[], JsonObject>? run) ? run(args) : args[1] switch
         {
             "w2" => Workloads.W2(int.Parse(Option(args, "--epochs", "5"), CultureInfo.InvariantCulture),
                                  int.Parse(Option(args, "--seeds", "3"), CultureInfo.InvariantCulture)),
@@ -110,17 +123,53 @@ internal static class Program
         return 0;
     }
 
-    private static Dictionary<string, (string, bool, double)> RunChild(string workload, int threads)
+    private static ProcessStartInfo ChildStart(string workload, int threads)
     {
         string host = Environment.ProcessPath!;
         var psi = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(host) == "dotnet") psi.ArgumentList.Add(typeof(Program).Assembly.Location);
         foreach (string a in new[] { "--child", workload, "--threads", threads.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
-        using Process p = Process.Start(psi) ?? throw new InvalidOperationException("side-by-side: cannot start the child process.");
-        string stdout = p.StandardOutput.ReadToEnd(), stderr = p.StandardError.ReadToEnd();
+        return psi;
+    }
+
+    /// <summary>Runs a process to completion and parses the JSON object it printed last on stdout.</summary>
+    private static JsonNode RunProcess(ProcessStartInfo psi, string what)
+    {
+        using Process p = Process.Start(psi) ?? throw new InvalidOperationException($"side-by-side: cannot start {what}.");
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"side-by-side: Nabla workload {workload} failed: {stderr.Trim()}");
-        JsonNode r = JsonNode.Parse(stdout)!;
+        if (p.ExitCode != 0) throw new InvalidOperationException($"side-by-side: {what} failed ({p.ExitCode}): {stderr.Result.Trim()}");
+        string last = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault()
+                      ?? throw new InvalidOperationException($"side-by-side: {what} printed nothing.");
+        return JsonNode.Parse(last) ?? throw new InvalidOperationException($"side-by-side: {what} printed no JSON.");
+    }
+
+    /// <summary>Reads <c>{"metrics": {"name": {"unit": "s", "higher": false, "value": 1.0}}}</c>.</summary>
+    private static Dictionary<string, (string, bool, double)> Metrics(JsonNode doc) =>
+        doc["metrics"]!.AsObject().ToDictionary(
+            kv => kv.Key,
+            kv => (kv.Value!["unit"]!.GetValue<string>(), kv.Value!["higher"]!.GetValue<bool>(), kv.Value!["value"]!.GetValue<double>()));
+
+    /// <summary>The PyTorch side of a registered workload: <c>bench/pytorch/&lt;name&gt;.py --threads N</c>.</summary>
+    private static Dictionary<string, (string, bool, double)> RunTorchModule(string root, string workload, int threads)
+    {
+        string module = Path.Combine(root, "bench", "pytorch", workload + ".py");
+        if (!File.Exists(module)) throw new InvalidOperationException($"side-by-side: workload {workload} has no PyTorch side ({module}).");
+        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { module, "--threads", threads.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        psi.Environment["LD_LIBRARY_PATH"] = OpenBlasDir;
+        psi.Environment["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
+        JsonNode doc = RunProcess(psi, $"PyTorch workload {workload}");
+        string blas = doc["blas"]!.GetValue<string>();
+        if (!blas.StartsWith("openblas", StringComparison.Ordinal))
+            throw new InvalidOperationException($"side-by-side: PyTorch loaded BLAS '{blas}', not OpenBLAS; refusing to compare against it.");
+        return Metrics(doc);
+    }
+
+    private static Dictionary<string, (string, bool, double)> RunChild(string workload, int threads)
+    {
+        JsonNode r = RunProcess(ChildStart(workload, threads), $"Nabla workload {workload}");
         return workload == "w2"
             ? new()
             {

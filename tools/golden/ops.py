@@ -180,7 +180,7 @@ NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 def parse_catalog(path):
     """Returns {name: (shapes, low, high)} for the golden rows of OpCatalog.cs, in catalog order."""
     text = path.read_text(encoding="utf-8")
-    start = text.index("public static readonly OpCase[] All")
+    start = re.search(r"(?:public|private|internal) static readonly OpCase\[\] \w+ =", text).start()
     end = text.index("];", start)
     body = text[start:end]
     starts = list(ROW_START.finditer(body))
@@ -206,20 +206,21 @@ def parse_catalog(path):
     return rows
 
 
-def check_table(catalog):
-    """Fails unless ROWS holds exactly the catalog's golden rows, with the same shapes and ranges."""
-    missing = [n for n in catalog if n not in ROWS]
-    extra = [n for n in ROWS if n not in catalog]
-    errors = [f"golden row {n!r} of OpCatalog.cs has no Python definition" for n in missing]
-    errors += [f"Python row {n!r} is not a golden row of OpCatalog.cs" for n in extra]
+def check_table(catalog, table=None, path=CATALOG):
+    """Fails unless the table holds exactly the catalog's golden rows, with the same shapes and ranges."""
+    table = ROWS if table is None else table
+    missing = [n for n in catalog if n not in table]
+    extra = [n for n in table if n not in catalog]
+    errors = [f"golden row {n!r} of {path.name} has no Python definition" for n in missing]
+    errors += [f"Python row {n!r} is not a golden row of {path.name}" for n in extra]
     for name, (shapes, low, high) in catalog.items():
-        if name in ROWS:
-            py_shapes, py_low, py_high, _ = ROWS[name]
+        if name in table:
+            py_shapes, py_low, py_high, _ = table[name]
             if [tuple(s) for s in py_shapes] != shapes or (float(py_low), float(py_high)) != (low, high):
                 errors.append(f"row {name!r}: C# has shapes {shapes} in [{low}, {high}], "
                               f"Python has {py_shapes} in [{py_low}, {py_high}]")
     if errors:
-        sys.exit("error: tools/golden/ops.py is out of sync with OpCatalog.cs:\n  " + "\n  ".join(errors))
+        sys.exit(f"error: the Python table is out of sync with {path.name}:\n  " + "\n  ".join(errors))
 
 
 def encode(t):
@@ -249,11 +250,13 @@ def dump(obj):
     return json.dumps(obj, sort_keys=True, allow_nan=False)
 
 
-def main():
-    catalog = parse_catalog(CATALOG)
-    check_table(catalog)
-    rows = {name: run_row(name, *ROWS[name]) for name in sorted(ROWS)}
-    header = {"dtype": "float64", "generator": "tools/golden/ops.py", "torch": torch.__version__}
+def generate(catalog_path, table, output, generator):
+    """Checks `table` against the golden rows of one catalog file and writes their PyTorch values to `output`.
+    Other scripts (tools/golden/ops_*.py) call this for their own part of the catalog (OpCatalog.*.cs)."""
+    catalog = parse_catalog(catalog_path)
+    check_table(catalog, table, catalog_path)
+    rows = {name: run_row(name, *table[name]) for name in sorted(table)}
+    header = {"dtype": "float64", "generator": generator, "torch": torch.__version__}
     # Sorted keys throughout, one catalog row per line so diffs stay readable.
     lines = ["{", f'"dtype": {dump(header["dtype"])},', f'"generator": {dump(header["generator"])},', '"rows": {']
     lines.append(",\n".join(f"{dump(name)}: {dump(row)}" for name, row in rows.items()))
@@ -261,11 +264,15 @@ def main():
     text = "\n".join(lines) + "\n"
     if json.loads(text) != {**header, "rows": rows}:
         sys.exit("error: the written JSON does not round-trip")
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    tmp = OUTPUT.with_name(OUTPUT.name + ".tmp")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(output.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, OUTPUT)
-    print(f"wrote {len(rows)} rows to {OUTPUT.relative_to(ROOT)} (torch {torch.__version__})")
+    os.replace(tmp, output)
+    print(f"wrote {len(rows)} rows to {output.relative_to(ROOT)} (torch {torch.__version__})")
+
+
+def main():
+    generate(CATALOG, ROWS, OUTPUT, "tools/golden/ops.py")
 
 
 if __name__ == "__main__":

@@ -213,25 +213,30 @@ public sealed class GradCheckTests
         => Assert.Equal(OpCatalog.All.Length, OpCatalog.All.Select(c => c.Name).Distinct().Count());
 }
 
-/// <summary>tests/golden/ops.json, written by tools/golden/ops.py with PyTorch in float64.</summary>
+/// <summary>tests/golden/ops.json (written by tools/golden/ops.py with PyTorch in float64) and the ops_*.json files
+/// of the catalog's other parts (tools/golden/ops_*.py), merged; a row name may appear in only one file.</summary>
 public static class Goldens
 {
     public static readonly Dictionary<string, GoldenRow> Rows = Load();
 
     private static Dictionary<string, GoldenRow> Load()
     {
-        string path = Path.Combine(AppContext.BaseDirectory, "golden", "ops.json");
-        if (!File.Exists(path)) return [];
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path));
+        string dir = Path.Combine(AppContext.BaseDirectory, "golden");
         var rows = new Dictionary<string, GoldenRow>();
-        foreach (JsonProperty p in doc.RootElement.GetProperty("rows").EnumerateObject())
+        if (!Directory.Exists(dir)) return rows;
+        foreach (string path in Directory.GetFiles(dir, "ops*.json").Order(StringComparer.Ordinal))
         {
-            JsonElement r = p.Value;
-            rows[p.Name] = new GoldenRow(
-                r.GetProperty("inputs").EnumerateArray().Select(GoldenTensor.Parse).ToArray(),
-                GoldenTensor.Parse(r.GetProperty("output")),
-                GoldenTensor.Parse(r.GetProperty("projection")),
-                r.GetProperty("grads").EnumerateArray().Select(GoldenTensor.Parse).ToArray());
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path));
+            foreach (JsonProperty p in doc.RootElement.GetProperty("rows").EnumerateObject())
+            {
+                JsonElement r = p.Value;
+                if (!rows.TryAdd(p.Name, new GoldenRow(
+                        r.GetProperty("inputs").EnumerateArray().Select(GoldenTensor.Parse).ToArray(),
+                        GoldenTensor.Parse(r.GetProperty("output")),
+                        GoldenTensor.Parse(r.GetProperty("projection")),
+                        r.GetProperty("grads").EnumerateArray().Select(GoldenTensor.Parse).ToArray())))
+                    throw new InvalidDataException($"golden row {p.Name} appears twice ({Path.GetFileName(path)})");
+            }
         }
         return rows;
     }

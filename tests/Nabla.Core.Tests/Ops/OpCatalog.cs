@@ -33,7 +33,7 @@ public sealed record OpCase(
 /// reference, and PyTorch goldens), the float64 finite-difference gradient check, and the coverage test that
 /// fails when a public differentiable op has no row. Input ranges keep each op inside its domain and away from
 /// kinks (|x| ≥ 0.1 for Abs, Relu, Step, Sign…), where a central difference would straddle the corner.</summary>
-public static class OpCatalog
+public static partial class OpCatalog
 {
     private static readonly Tensor Idx3 = Tensor.FromArray(new long[] { 2, 0, 2 });
     private static readonly Tensor GatherIdx = Tensor.FromArray(new long[,] { { 0, 2, 1, 2 }, { 3, 3, 0, 1 }, { 1, 0, 0, 2 } });
@@ -45,7 +45,13 @@ public static class OpCatalog
     /// <summary>Keeps |x| ≥ 0.1 away from a kink at 0 by pushing small values outward.</summary>
     private static Tensor AwayFromZero(Tensor x) => x + x.Sign() * 0.1;
 
-    public static readonly OpCase[] All =
+    /// <summary>Every row: the core ops here, and each area's rows from its own file (OpCatalog.*.cs).</summary>
+    /// <remarks>Built on first use: static fields of the partial files initialise in an unspecified order.</remarks>
+    public static OpCase[] All => all ??= [.. Core, .. Convolution, .. Recurrent, .. Attention];
+
+    private static OpCase[]? all;
+
+    private static readonly OpCase[] Core =
     [
         // ---- arithmetic with broadcasting
         new("Add", ["op_Addition", "Add"], x => x[0] + x[1], [S(3, 4), S(3, 4)], Scalar: v => v[0] + v[1]),
