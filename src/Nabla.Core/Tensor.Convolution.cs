@@ -47,11 +47,10 @@ public partial class Tensor
         Tensor xc = x.ContiguousRaw(), wc = w.ContiguousRaw();
         Tensor? bc = b?.ContiguousRaw();
         Tensor y = AllocateUninitialized(x.DType, [g.N, cout, g.OH, g.OW]);
-        Tensor col = AllocateUninitialized(x.DType, [g.N * g.ColumnPerSample]);
         if (x.DType == DType.Float32)
-            Convolution.Forward<float>(xc.AsSpan<float>(), wc.AsSpan<float>(), bc is null ? default : bc.AsSpan<float>(), y.AsSpan<float>(), g, cout, groups, col.AsSpan<float>());
+            Convolution.Forward<float>(xc.AsSpan<float>(), wc.AsSpan<float>(), bc is null ? default : bc.AsSpan<float>(), y.AsSpan<float>(), g, cout, groups);
         else
-            Convolution.Forward<double>(xc.AsSpan<double>(), wc.AsSpan<double>(), bc is null ? default : bc.AsSpan<double>(), y.AsSpan<double>(), g, cout, groups, col.AsSpan<double>());
+            Convolution.Forward<double>(xc.AsSpan<double>(), wc.AsSpan<double>(), bc is null ? default : bc.AsSpan<double>(), y.AsSpan<double>(), g, cout, groups);
         Tensor[] inputs = b is null ? [x, w] : [x, w, b];
         return Graph.Record(y, nameof(Conv2d), inputs, gy =>
         {
@@ -60,15 +59,14 @@ public partial class Tensor
             if (x.RequiresGrad)
             {
                 dx = AllocateUninitialized(x.DType, x.ShapeArray);
-                Tensor dcol = AllocateUninitialized(x.DType, [g.N * g.ColumnPerSample]);
-                if (x.DType == DType.Float32) Convolution.InputGradient<float>(gc.AsSpan<float>(), wc.AsSpan<float>(), g, cout, groups, dcol.AsSpan<float>(), dx.AsSpan<float>());
-                else Convolution.InputGradient<double>(gc.AsSpan<double>(), wc.AsSpan<double>(), g, cout, groups, dcol.AsSpan<double>(), dx.AsSpan<double>());
+                if (x.DType == DType.Float32) Convolution.InputGradient<float>(gc.AsSpan<float>(), wc.AsSpan<float>(), g, cout, groups, dx.AsSpan<float>());
+                else Convolution.InputGradient<double>(gc.AsSpan<double>(), wc.AsSpan<double>(), g, cout, groups, dx.AsSpan<double>());
             }
             if (w.RequiresGrad)
             {
                 dW = AllocateUninitialized(x.DType, w.ShapeArray);
-                if (x.DType == DType.Float32) Convolution.WeightGradient<float>(gc.AsSpan<float>(), col.AsSpan<float>(), g, cout, groups, dW.AsSpan<float>());
-                else Convolution.WeightGradient<double>(gc.AsSpan<double>(), col.AsSpan<double>(), g, cout, groups, dW.AsSpan<double>());
+                if (x.DType == DType.Float32) Convolution.WeightGradient<float>(gc.AsSpan<float>(), xc.AsSpan<float>(), g, cout, groups, dW.AsSpan<float>());
+                else Convolution.WeightGradient<double>(gc.AsSpan<double>(), xc.AsSpan<double>(), g, cout, groups, dW.AsSpan<double>());
             }
             if (b is not null && b.RequiresGrad) db = BiasGradient(gc, g.N, cout, g.OutputPlane);
             return b is null ? [dx, dW] : [dx, dW, db];
@@ -188,33 +186,27 @@ public partial class Tensor
             throw new ArgumentException($"{op}: output size ({oh}, {ow}) is inconsistent with input {x.ShapeString}.");
         Tensor xc = x.ContiguousRaw(), wc = w.ContiguousRaw();
         Tensor y = AllocateUninitialized(x.DType, [n, cout, oh, ow]);
-        Tensor dcol = AllocateUninitialized(x.DType, [n * g.ColumnPerSample]);
-        if (x.DType == DType.Float32) Convolution.InputGradient<float>(xc.AsSpan<float>(), wc.AsSpan<float>(), g, cin, groups, dcol.AsSpan<float>(), y.AsSpan<float>());
-        else Convolution.InputGradient<double>(xc.AsSpan<double>(), wc.AsSpan<double>(), g, cin, groups, dcol.AsSpan<double>(), y.AsSpan<double>());
+        if (x.DType == DType.Float32) Convolution.InputGradient<float>(xc.AsSpan<float>(), wc.AsSpan<float>(), g, cin, groups, y.AsSpan<float>());
+        else Convolution.InputGradient<double>(xc.AsSpan<double>(), wc.AsSpan<double>(), g, cin, groups, y.AsSpan<double>());
         if (b is not null) AddChannelBias(y, b.ContiguousRaw(), n, cout, oh * ow);
         Tensor[] inputs = b is null ? [x, w] : [x, w, b];
         return Graph.Record(y, op, inputs, gy =>
         {
             Tensor gc = gy.ContiguousRaw();
             Tensor? dx = null, dW = null, db = null;
-            Tensor? col = null;
-            if (x.RequiresGrad || w.RequiresGrad)
-            {
-                col = AllocateUninitialized(x.DType, [n * g.ColumnPerSample]);
-                if (x.DType == DType.Float32) Im2Col.Unfold<float>(gc.AsSpan<float>(), g, col.AsSpan<float>());
-                else Im2Col.Unfold<double>(gc.AsSpan<double>(), g, col.AsSpan<double>());
-            }
             if (x.RequiresGrad)
             {
+                // The transposed convolution's input gradient is the ordinary convolution of dy.
                 dx = AllocateUninitialized(x.DType, x.ShapeArray);
-                if (x.DType == DType.Float32) Convolution.Multiply<float>(wc.AsSpan<float>(), default, col!.AsSpan<float>(), dx.AsSpan<float>(), g, cin, groups);
-                else Convolution.Multiply<double>(wc.AsSpan<double>(), default, col!.AsSpan<double>(), dx.AsSpan<double>(), g, cin, groups);
+                if (x.DType == DType.Float32) Convolution.Forward<float>(gc.AsSpan<float>(), wc.AsSpan<float>(), default, dx.AsSpan<float>(), g, cin, groups);
+                else Convolution.Forward<double>(gc.AsSpan<double>(), wc.AsSpan<double>(), default, dx.AsSpan<double>(), g, cin, groups);
             }
             if (w.RequiresGrad)
             {
+                // dW = Σₙ x[n]·unfold(dy[n])ᵀ: the convolution's weight gradient with x in the role of its output gradient.
                 dW = AllocateUninitialized(x.DType, w.ShapeArray);
-                if (x.DType == DType.Float32) Convolution.WeightGradient<float>(xc.AsSpan<float>(), col!.AsSpan<float>(), g, cin, groups, dW.AsSpan<float>());
-                else Convolution.WeightGradient<double>(xc.AsSpan<double>(), col!.AsSpan<double>(), g, cin, groups, dW.AsSpan<double>());
+                if (x.DType == DType.Float32) Convolution.WeightGradient<float>(xc.AsSpan<float>(), gc.AsSpan<float>(), g, cin, groups, dW.AsSpan<float>());
+                else Convolution.WeightGradient<double>(xc.AsSpan<double>(), gc.AsSpan<double>(), g, cin, groups, dW.AsSpan<double>());
             }
             if (b is not null && b.RequiresGrad) db = BiasGradient(gc, n, cout, oh * ow);
             return b is null ? [dx, dW] : [dx, dW, db];

@@ -22,45 +22,48 @@ public class ConvolutionKernelTests
             Assert.True(Math.Abs(expected[i] - actual[i]) <= tol, $"element {i}: {actual[i]} vs {expected[i]}");
     }
 
-    public static TheoryData<int, int, int, int, int, int> Cases => new()
+    public static TheoryData<int, int, int, int, int, int, int> Cases => new()
     {
-        // stride, padding, dilation, groups, kernel, threads
-        { 1, 2, 1, 1, 5, 1 },     // LeNet's first layer geometry
-        { 1, 0, 1, 1, 5, 2 },
-        { 2, 1, 1, 2, 3, 2 },
-        { 1, 1, 2, 2, 3, 2 },
-        { 3, 0, 1, 1, 1, 1 },
+        // stride, padding, dilation, groups, kernel, threads, channels (C = Cout = 4 and 6: register-blocked
+        // products; 48 and 40: per-sample products above 64³, the packed GEMM)
+        { 1, 2, 1, 1, 5, 1, 4 },     // LeNet's first layer geometry
+        { 1, 0, 1, 1, 5, 2, 4 },
+        { 2, 1, 1, 2, 3, 2, 4 },
+        { 1, 1, 2, 2, 3, 2, 4 },
+        { 3, 0, 1, 1, 1, 1, 4 },
+        { 1, 1, 1, 1, 3, 2, 48 },
+        { 2, 1, 1, 4, 3, 1, 48 },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Forward_and_gradients_match_direct_loops(int s, int p, int d, int groups, int k, int threads)
+    public void Forward_and_gradients_match_direct_loops(int s, int p, int d, int groups, int k, int threads, int channels)
     {
         int saved = Threading.NumThreads;
         Threading.NumThreads = threads;
         try
         {
-            const int n = 9, c = 4, h = 16, w = 13, cout = 6;
+            const int n = 9, h = 16, w = 13;
+            int c = channels, cout = channels == 4 ? 6 : 40;
             int oh = ConvGeometry.OutputSize(h, k, s, p, d), ow = ConvGeometry.OutputSize(w, k, s, p, d);
             var g = new ConvGeometry(n, c, h, w, k, k, s, s, p, p, d, d, oh, ow);
             double[] x = Random(n * c * h * w, 1), wt = Random(cout * c / groups * k * k, 2), b = Random(cout, 3);
             float[] xf = x.Select(v => (float)v).ToArray(), wf = wt.Select(v => (float)v).ToArray(), bf = b.Select(v => (float)v).ToArray();
             var y = new float[n * cout * oh * ow];
-            var col = new float[n * g.ColumnPerSample];
-            Convolution.Forward<float>(xf, wf, bf, y, g, cout, groups, col);
-            Close(ConvReference.Conv2d(x, wt, b, g, cout, groups), y, 1e-4);
+            Convolution.Forward<float>(xf, wf, bf, y, g, cout, groups);
+            Close(ConvReference.Conv2d(x, wt, b, g, cout, groups), y, 1e-4 * c);
 
             // dx of L = Σ dy·y is the transposed convolution of dy (ConvReference.ConvTranspose2d with the roles of
             // input and output swapped); dW[o, c, i, j] = Σ dy[n, o, ·]·x[n, c, shifted ·], checked by direct loops.
             double[] dy = Random(y.Length, 4);
             float[] dyf = dy.Select(v => (float)v).ToArray();
             var dx = new float[x.Length];
-            Convolution.InputGradient<float>(dyf, wf, g, cout, groups, new float[col.Length], dx);
+            Convolution.InputGradient<float>(dyf, wf, g, cout, groups, dx);
             var gt = new ConvGeometry(n, cout, oh, ow, k, k, s, s, p, p, d, d, h, w);
-            Close(ConvReference.ConvTranspose2d(dy, wt, null, gt, c, groups), dx, 1e-4);
+            Close(ConvReference.ConvTranspose2d(dy, wt, null, gt, c, groups), dx, 1e-4 * cout);
 
             var dw = new float[wt.Length];
-            Convolution.WeightGradient<float>(dyf, col, g, cout, groups, dw);
+            Convolution.WeightGradient<float>(dyf, xf, g, cout, groups, dw);
             double[] expectedDw = new double[wt.Length];
             int cg = c / groups, og = cout / groups;
             for (int o = 0; o < cout; o++)

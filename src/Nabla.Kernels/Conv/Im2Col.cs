@@ -69,7 +69,7 @@ public static class Im2Col
         return (lo, hi);
     }
 
-    private static void UnfoldSample<T>(ReadOnlySpan<T> x, ConvGeometry g, Span<T> col) where T : IFloatingPointIeee754<T>
+    internal static void UnfoldSample<T>(ReadOnlySpan<T> x, ConvGeometry g, Span<T> col) where T : IFloatingPointIeee754<T>
     {
         int plane = g.OutputPlane;
         for (int c = 0; c < g.C; c++)
@@ -108,7 +108,7 @@ public static class Im2Col
         }
     }
 
-    private static void FoldSample<T>(ReadOnlySpan<T> col, ConvGeometry g, Span<T> x) where T : IFloatingPointIeee754<T>
+    internal static void FoldSample<T>(ReadOnlySpan<T> col, ConvGeometry g, Span<T> x) where T : IFloatingPointIeee754<T>
     {
         x.Clear();
         int plane = g.OutputPlane;
