@@ -14,6 +14,11 @@ namespace Nabla.Nn;
 /// <para>Lengths (packed sequences): sequence b has lengths[b] valid steps; its outputs after them are 0 and its
 /// final state is the state at its own length (the reverse direction starts at its last valid step), exactly what
 /// PyTorch computes on <c>pack_padded_sequence(input, lengths, enforce_sorted=False)</c>.</para>
+/// <para>Backpropagation through time: Backward on a loss of the outputs differentiates through every step of the
+/// sequence. Truncated BPTT over a long stream: feed chunks of k steps and pass the final state of one chunk,
+/// detached, as the initial state of the next — <c>(y, state) = lstm.Forward(chunk, (state.HN.Detach(),
+/// state.CN.Detach()))</c> — so the state carries information forward while gradients stop at the chunk boundary
+/// (tested in RecurrentTests.Truncated_bptt_stops_gradients_at_the_detached_boundary).</para>
 /// </remarks>
 /// <typeparam name="TOut">The forward result: (output, h_n) or (output, (h_n, c_n)).</typeparam>
 public abstract class RecurrentBase<TOut> : Module<Tensor, TOut>
