@@ -13,8 +13,11 @@ public partial class Tensor
     /// <para>Masks follow PyTorch 2.x: a Bool mask is true where a query may attend (false scores become −∞ before
     /// the softmax, so they get weight 0); a float mask is added to the scores (and receives a gradient).
     /// isCausal allows query i to attend key j only for j ≤ i, aligned at the top left when L ≠ S (PyTorch 2.x's
-    /// <c>torch.ones(L, S).tril()</c>). A query row whose keys are all masked has no defined softmax and gives NaN,
-    /// as in PyTorch's math reference.</para>
+    /// <c>torch.ones(L, S).tril()</c>). A query row whose keys are all masked has no softmax: its output and
+    /// gradients are 0, as in PyTorch 2.5's attention.</para>
+    /// <para>One fused primitive with its own backward (<see cref="Kernels.Attention"/>, flash-attention style: keys
+    /// in tiles with an online softmax, the per-row log-sum-exp saved and the probabilities recomputed in
+    /// backward), tested against the composite formula softmax(Q·Kᵀ·scale + M)·V.</para>
     /// </remarks>
     /// <param name="query">Q, (*, L, E).</param>
     /// <param name="key">K, (*, S, E).</param>
@@ -34,7 +37,78 @@ public partial class Tensor
         Tensor v = RequireFloat(value, op);
         if (v.Dim < 2 || v.Size(-2) != k.Size(-2) || v.DType != q.DType)
             throw new ArgumentException($"{op}: value {v.ShapeString} ({v.DType}) does not fit key {k.ShapeString} ({k.DType}): expected (*, S, Ev) with S = {k.Size(-2)}.");
-        return AttentionWeights(q, k, attnMask, isCausal, sc).MatMul(v);
+        int l = q.Size(-2), s = k.Size(-2), e = q.Size(-1), ev = v.Size(-1);
+
+        // Batch dims of query, key, value and mask broadcast together; each head reads its blocks through offsets.
+        int[] batch = Layout.Broadcast(op, Layout.Broadcast(op, q.ShapeArray[..^2], k.ShapeArray[..^2]), v.ShapeArray[..^2]);
+        Tensor? m = null;
+        int[] mShape = [];
+        if (attnMask is not null)
+        {
+            // A Bool mask becomes the additive 0 / −∞ mask; a float mask is added as it is.
+            Tensor additive = attnMask.DType == DType.Bool ? Where(attnMask, Scalar(0.0, q.DType), double.NegativeInfinity) : attnMask;
+            mShape = additive.Dim >= 2 ? additive.ShapeArray : [1, .. additive.ShapeArray];
+            if (mShape.Length > 2) batch = Layout.Broadcast(op, batch, mShape[..^2]);
+            m = additive.ContiguousRaw();
+        }
+        int heads = Layout.NumEl(batch);
+        Tensor qc = q.ContiguousRaw(), kc = k.ContiguousRaw(), vc = v.ContiguousRaw();
+        var layout = new Kernels.AttentionLayout(heads, l, s, e, ev,
+            HeadOffsets(q.ShapeArray[..^2], batch, l * e), HeadOffsets(k.ShapeArray[..^2], batch, s * e),
+            HeadOffsets(v.ShapeArray[..^2], batch, s * ev), isCausal,
+            m is null ? null : HeadOffsets(mShape[..^2], batch, mShape[^2] * mShape[^1]),
+            m is null || mShape[^2] == 1 ? 0 : mShape[^1], m is null || mShape[^1] == 1 ? 0 : 1);
+        Tensor y = AllocateUninitialized(q.DType, [.. batch, l, ev]);
+        Tensor lse = AllocateUninitialized(q.DType, [heads * l]);
+        if (q.DType == DType.Float32)
+            Kernels.Attention.Forward<float>(qc.AsSpan<float>(), kc.AsSpan<float>(), vc.AsSpan<float>(), m is null ? default : m.AsSpan<float>(),
+                                             layout, (float)sc, y.AsSpan<float>(), lse.AsSpan<float>());
+        else
+            Kernels.Attention.Forward<double>(qc.AsSpan<double>(), kc.AsSpan<double>(), vc.AsSpan<double>(), m is null ? default : m.AsSpan<double>(),
+                                              layout, sc, y.AsSpan<double>(), lse.AsSpan<double>());
+
+        bool maskGrad = attnMask is not null && attnMask.DType != DType.Bool;
+        Tensor[] inputs = maskGrad ? [q, k, v, attnMask!] : [q, k, v];
+        return Graph.Record(y, op, inputs, g =>
+        {
+            Tensor gc = g.ContiguousRaw();
+            Tensor dq = AllocateUninitialized(q.DType, [.. batch, l, e]), dk = AllocateUninitialized(q.DType, [.. batch, s, e]);
+            Tensor dv = AllocateUninitialized(q.DType, [.. batch, s, ev]);
+            Tensor? dm = maskGrad && attnMask!.RequiresGrad ? AllocateUninitialized(q.DType, [.. batch, l, s]) : null;
+            if (q.DType == DType.Float32)
+                Kernels.Attention.Backward<float>(qc.AsSpan<float>(), kc.AsSpan<float>(), vc.AsSpan<float>(), m is null ? default : m.AsSpan<float>(),
+                    layout, (float)sc, y.AsSpan<float>(), lse.AsSpan<float>(), gc.AsSpan<float>(), dq.AsSpan<float>(), dk.AsSpan<float>(),
+                    dv.AsSpan<float>(), dm is null ? default : dm.AsSpan<float>());
+            else
+                Kernels.Attention.Backward<double>(qc.AsSpan<double>(), kc.AsSpan<double>(), vc.AsSpan<double>(), m is null ? default : m.AsSpan<double>(),
+                    layout, sc, y.AsSpan<double>(), lse.AsSpan<double>(), gc.AsSpan<double>(), dq.AsSpan<double>(), dk.AsSpan<double>(),
+                    dv.AsSpan<double>(), dm is null ? default : dm.AsSpan<double>());
+            // Broadcast batch dims (and a broadcast mask) receive the sum over the heads that shared them.
+            Tensor?[] grads = [dq.SumTo(q.ShapeArray), dk.SumTo(k.ShapeArray), dv.SumTo(v.ShapeArray)];
+            return maskGrad ? [.. grads, dm?.SumTo(attnMask!.ShapeArray)] : grads;
+        });
+    }
+
+    /// <summary>Start of each head's block in a contiguous tensor whose batch dims <paramref name="own"/> broadcast
+    /// to <paramref name="batch"/>, with <paramref name="block"/> elements per head.</summary>
+    private static int[] HeadOffsets(int[] own, int[] batch, int block)
+    {
+        int[] strides = Layout.BroadcastStrides(own, Layout.ContiguousStrides(own), batch);
+        int heads = Layout.NumEl(batch);
+        var offsets = new int[heads];
+        var coord = new int[batch.Length];
+        for (int t = 0; t < heads; t++)
+        {
+            int off = 0;
+            for (int d = 0; d < batch.Length; d++) off += coord[d] * strides[d];
+            offsets[t] = off * block;
+            for (int d = batch.Length - 1; d >= 0; d--)
+            {
+                if (++coord[d] < batch[d]) break;
+                coord[d] = 0;
+            }
+        }
+        return offsets;
     }
 
     /// <summary>The attention weights softmax(Q·Kᵀ·scale + M) of <see cref="ScaledDotProductAttention"/>, row i

@@ -22,10 +22,10 @@ public static partial class OpCatalog
 
     /// <summary>The composite formula softmax(Q·Kᵀ·scale + M)·V, built from MatMul, Where and Softmax, as the
     /// forward reference of the attention rows. A Bool mask becomes 0/−∞ additive, the causal one likewise.</summary>
-    private static Tensor AttentionReference(Tensor q, Tensor k, Tensor v, Tensor? mask = null, bool causal = false, double? scale = null)
+    internal static Tensor AttentionReference(Tensor q, Tensor k, Tensor v, Tensor? mask = null, bool causal = false, double? scale = null)
         => AttentionWeightsReference(q, k, mask, causal, scale).MatMul(v);
 
-    private static Tensor AttentionWeightsReference(Tensor q, Tensor k, Tensor? mask = null, bool causal = false, double? scale = null)
+    internal static Tensor AttentionWeightsReference(Tensor q, Tensor k, Tensor? mask = null, bool causal = false, double? scale = null)
     {
         int l = q.Size(-2), s = k.Size(-2);
         Tensor scores = q.MatMul(k.Transpose(-2, -1)) * (scale ?? 1 / Math.Sqrt(q.Size(-1)));
