@@ -141,4 +141,24 @@ public sealed class FilterTests
         Assert.Throws<ArgumentException>(() => Filters.Correlate2d(batch, Tensor.Ones(2, 2)));
         Assert.Throws<ArgumentException>(() => Filters.SobelX(Tensor.Ones(4)));
     }
+
+    [Fact]
+    public void Results_do_not_depend_on_the_thread_count()
+    {
+        // 3×300×300 with a 5×5 kernel: 2.25 M multiply-adds per plane, far above the grain size, so rows split.
+        Tensor image = Tensor.Rand([3, 300, 300], new Generator(6));
+        Tensor kernel = Tensor.Randn([5, 5], new Generator(7));
+        int saved = Threading.NumThreads;
+        try
+        {
+            Threading.NumThreads = 1;
+            float[] one = Filters.Correlate2d(image, kernel).ToArray<float>();
+            Threading.NumThreads = 2;
+            Assert.Equal(one, Filters.Correlate2d(image, kernel).ToArray<float>());
+        }
+        finally
+        {
+            Threading.NumThreads = saved;
+        }
+    }
 }
