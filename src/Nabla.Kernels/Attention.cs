@@ -138,10 +138,10 @@ public static class Attention
         T* oh = output + (nint)t * l * ev, lh = lse + (nint)t * l;
         T* mh = p.MaskOffsets is null ? null : mask + p.MaskOffsets[t];
         int bk = Math.Min(BlockK, s);
-        T[] rented = ArrayPool<T>.Shared.Rent(BlockQ * bk + 2 * BlockQ);
+        T[] rented = ArrayPool<T>.Shared.Rent(BlockQ * bk + 3 * BlockQ);
         fixed (T* scratch = rented)
         {
-            T* sc = scratch, m = scratch + BlockQ * bk, sum = m + BlockQ;
+            T* sc = scratch, m = scratch + BlockQ * bk, sum = m + BlockQ, correction = sum + BlockQ;
             for (int i0 = 0; i0 < l; i0 += BlockQ)
             {
                 int rows = Math.Min(BlockQ, l - i0), keys = p.VisibleKeys(i0 + rows - 1);
@@ -152,25 +152,26 @@ public static class Attention
                 {
                     int cols = Math.Min(bk, keys - j0);
                     Scores(p, qh, kh, mh, scale, i0, rows, j0, cols, sc);
+                    // Row maxima and shifts by row, then one exponential over the whole tile (long spans vectorise
+                    // far better than one call per short row).
                     for (int r = 0; r < rows; r++)
                     {
-                        Span<T> row = new(sc + r * cols, cols);
-                        T tileMax = TensorPrimitives.Max<T>(row);
-                        T mNew = T.Max(m[r], tileMax);
-                        if (T.IsNegativeInfinity(mNew))
-                        {
-                            row.Clear();                                      // nothing visible yet in this row
-                            continue;
-                        }
-                        T correction = T.Exp(m[r] - mNew);                    // e^(−∞) = 0 on the first visible tile
-                        TensorPrimitives.Subtract(row, mNew, row);
-                        TensorPrimitives.Exp(row, row);
-                        sum[r] = sum[r] * correction + TensorPrimitives.Sum<T>(row);
+                        T* row = sc + r * cols;
+                        T mNew = T.Max(m[r], RowMax(row, cols));
+                        correction[r] = T.One;
+                        if (T.IsNegativeInfinity(mNew)) continue;            // nothing visible yet: e^(−∞) = 0 below
+                        correction[r] = T.Exp(m[r] - mNew);                  // e^(−∞) = 0 on the first visible tile
                         m[r] = mNew;
-                        if (correction != T.One)
+                        AddToRow(row, cols, -mNew);
+                    }
+                    TensorPrimitives.Exp(new ReadOnlySpan<T>(sc, rows * cols), new Span<T>(sc, rows * cols));
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum[r] = sum[r] * correction[r] + RowSum(sc + r * cols, cols);
+                        if (correction[r] != T.One)
                         {
                             Span<T> orow = new(oh + (nint)(i0 + r) * ev, ev);
-                            TensorPrimitives.Multiply(orow, correction, orow);
+                            TensorPrimitives.Multiply(orow, correction[r], orow);
                         }
                     }
                     Mm(false, false, rows, ev, cols, T.One, sc, cols, vh + (nint)j0 * p.Vs, p.Vs, T.One, oh + (nint)i0 * ev, ev);
@@ -221,27 +222,21 @@ public static class Attention
                 {
                     int cols = Math.Min(bk, keys - j0);
                     Scores(p, qh, kh, mh, scale, i0, rows, j0, cols, pr);
+                    // P = e^(S − lse); a fully masked row has S = −∞ and lse = +∞, so P = e^(−∞) = 0.
                     for (int r = 0; r < rows; r++)
                     {
-                        Span<T> row = new(pr + r * cols, cols);
                         T rowLse = lh[i0 + r];
-                        if (T.IsPositiveInfinity(rowLse)) row.Clear();       // fully masked row: P = 0
-                        else
-                        {
-                            TensorPrimitives.Subtract(row, rowLse, row);
-                            TensorPrimitives.Exp(row, row);
-                        }
+                        if (!T.IsPositiveInfinity(rowLse)) AddToRow(pr + r * cols, cols, -rowLse);
                     }
+                    TensorPrimitives.Exp(new ReadOnlySpan<T>(pr, rows * cols), new Span<T>(pr, rows * cols));
                     // dV_t += Pᵀ·dO_b
                     Mm(true, false, cols, ev, rows, T.One, pr, cols, gh + (nint)i0 * ev, ev, T.One, dvh + (nint)j0 * ev, ev);
                     // dP = dO_b·V_tᵀ, then dS = P ∘ (dP − D) in place
                     Mm(false, true, rows, cols, ev, T.One, gh + (nint)i0 * ev, ev, vh + (nint)j0 * p.Vs, p.Vs, T.Zero, dp, cols);
                     for (int r = 0; r < rows; r++)
                     {
-                        Span<T> ds = new(dp + r * cols, cols);
-                        TensorPrimitives.Subtract(ds, d[i0 + r], ds);
-                        TensorPrimitives.Multiply(ds, new ReadOnlySpan<T>(pr + r * cols, cols), ds);
-                        if (dmh != null) ds.CopyTo(new Span<T>(dmh + (nint)(i0 + r) * s + j0, cols));
+                        SoftmaxGradientRow(dp + r * cols, pr + r * cols, cols, d[i0 + r]);
+                        if (dmh != null) new ReadOnlySpan<T>(dp + r * cols, cols).CopyTo(new Span<T>(dmh + (nint)(i0 + r) * s + j0, cols));
                     }
                     // dQ_b += scale·dS·K_t,  dK_t += scale·dSᵀ·Q_b
                     Mm(false, false, rows, e, cols, scale, dp, cols, kh + (nint)j0 * p.Ks, p.Ks, T.One, dqh + (nint)i0 * e, e);
@@ -274,6 +269,55 @@ public static class Attention
                 if (visible < cols) row[Math.Max(visible, 0)..].Fill(T.NegativeInfinity);
             }
         }
+    }
+
+    /// <summary>max of p[0..n), by Vector&lt;T&gt; lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe T RowMax<T>(T* p, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0, w = Vector<T>.Count;
+        T max = T.NegativeInfinity;
+        if (n >= w)
+        {
+            var acc = new Vector<T>(T.NegativeInfinity);
+            for (; i <= n - w; i += w) acc = Vector.Max(acc, Unsafe.ReadUnaligned<Vector<T>>(p + i));
+            for (int c = 0; c < w; c++) max = T.Max(max, acc[c]);
+        }
+        for (; i < n; i++) max = T.Max(max, p[i]);
+        return max;
+    }
+
+    /// <summary>Σ p[0..n), by Vector&lt;T&gt; lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe T RowSum<T>(T* p, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0, w = Vector<T>.Count;
+        var acc = Vector<T>.Zero;
+        for (; i <= n - w; i += w) acc += Unsafe.ReadUnaligned<Vector<T>>(p + i);
+        T sum = Vector.Sum(acc);
+        for (; i < n; i++) sum += p[i];
+        return sum;
+    }
+
+    /// <summary>p[j] += c for j in 0..n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void AddToRow<T>(T* p, int n, T c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0, w = Vector<T>.Count;
+        var vc = new Vector<T>(c);
+        for (; i <= n - w; i += w) Unsafe.WriteUnaligned(p + i, Unsafe.ReadUnaligned<Vector<T>>(p + i) + vc);
+        for (; i < n; i++) p[i] += c;
+    }
+
+    /// <summary>dS = P ∘ (dP − D) in place over dP, one row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void SoftmaxGradientRow<T>(T* dp, T* prob, int n, T d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0, w = Vector<T>.Count;
+        var vd = new Vector<T>(d);
+        for (; i <= n - w; i += w)
+            Unsafe.WriteUnaligned(dp + i, Unsafe.ReadUnaligned<Vector<T>>(prob + i) * (Unsafe.ReadUnaligned<Vector<T>>(dp + i) - vd));
+        for (; i < n; i++) dp[i] = prob[i] * (dp[i] - d);
     }
 
     /// <summary>Row-major C = alpha·op(A)·op(B) + beta·C through <see cref="Gemm"/> on raw pointers.</summary>
