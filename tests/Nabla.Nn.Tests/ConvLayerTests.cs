@@ -101,4 +101,29 @@ public sealed class ConvLayerTests
         var e = Assert.Throws<ArgumentException>(() => new Conv2d(3, 4, 3).Forward(Tensor.Zeros([1, 2, 8, 8])));
         Assert.Contains("(1, 2, 8, 8)", e.Message);
     }
+
+    [Fact]
+    public void Notes_exercise_two_by_two_max_pooling_gives_3_2_2_3()
+    {
+        // The course notes' 3 × 3 activation map [[3, 0, 1], [0, 2, 0], [1, 0, 3]] under a (2, 2) max pool with
+        // stride 1: max(3, 0, 0, 2) = 3, max(0, 1, 2, 0) = 2, max(0, 2, 1, 0) = 2, max(2, 0, 0, 3) = 3.
+        Tensor map = Tensor.FromArray(new float[,] { { 3, 0, 1 }, { 0, 2, 0 }, { 1, 0, 3 } }).Reshape(1, 1, 3, 3);
+        Assert.Equal([3f, 2f, 2f, 3f], new MaxPool2d(2, stride: 1).Forward(map).ToArray<float>());
+    }
+
+    [Fact]
+    public void Convolution_is_equivariant_to_translation()
+    {
+        // Shared weights: shifting the input by (1, 2) shifts the output by (1, 2) (away from the borders, where
+        // the zero padding enters). An impulse in a zero image makes the check exact.
+        var conv = new Conv2d(1, 3, 3, padding: 1, bias: false, generator: new Generator(5));
+        Tensor a = Tensor.Zeros([1, 1, 9, 9]), b = Tensor.Zeros([1, 1, 9, 9]);
+        using (GradMode.Disable())
+        {
+            a.Narrow(2, 3, 1).Narrow(3, 3, 1).FillInPlace(1);
+            b.Narrow(2, 4, 1).Narrow(3, 5, 1).FillInPlace(1);
+        }
+        Tensor ya = conv.Forward(a), yb = conv.Forward(b);
+        TestUtil.AssertClose("shifted output", ya.Narrow(2, 1, 6).Narrow(3, 1, 6), yb.Narrow(2, 2, 6).Narrow(3, 3, 6), 0, 0);
+    }
 }
