@@ -58,9 +58,9 @@ public sealed class LstmKernelTests
             {
                 float[] y = new float[rows * h], hn = new float[16 * h], cn = new float[16 * h], gates = new float[rows * 4 * h];
                 float[] hp = new float[rows * h], cp = new float[rows * h], tc = new float[rows * h];
-                Lstm.Forward<float>(shape, gx, whh, h0, c0, lengths, y, hn, cn, gates, hp, cp, tc);
+                LstmKernel.Forward<float>(shape, gx, whh, h0, c0, lengths, y, hn, cn, gates, hp, cp, tc);
                 float[] dgx = new float[rows * 4 * h], dw = new float[4 * h * h], dh0 = new float[16 * h], dc0 = new float[16 * h];
-                Lstm.Backward<float>(shape, whh, lengths, gates, hp, cp, tc, dy, hn, cn, dgx, dw, dh0, dc0, new float[16 * h]);
+                LstmKernel.Backward<float>(shape, whh, lengths, gates, hp, cp, tc, dy, hn, cn, dgx, dw, dh0, dc0, new float[16 * h]);
                 return ([.. y, .. hn, .. cn], [.. dgx, .. dw, .. dh0, .. dc0]);
             }
             finally

@@ -39,7 +39,7 @@ public readonly record struct LstmShape(int Steps, int Batch, int Hidden, bool B
 /// thread, each running all T steps with no synchronisation between steps. Every element is computed by the same
 /// operations whatever the split, so results do not depend on the thread count.</para>
 /// </remarks>
-public static unsafe class Lstm
+public static unsafe class LstmKernel
 {
     /// <summary>Batch rows per thread below which splitting the batch does not pay for the hand-off.</summary>
     private const int MinRowsPerPart = 8;
