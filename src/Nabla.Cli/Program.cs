@@ -15,6 +15,7 @@ internal static class Program
         {
             TrainCommand.Create(), EvalCommand.Create(), PredictCommand.Create(), InfoCommand.Create(),
         };
+        root.Subcommands.Add(ImageCommand.Create());
         try
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
