@@ -142,7 +142,7 @@ public partial class Tensor
     {
         int rows = shape.Steps * shape.Batch, bh = shape.Batch * shape.Hidden;
         Span<T> p = packed.AsSpan<T>();
-        Kernels.Lstm.Forward<T>(shape, gx.AsSpan<T>(), w.AsSpan<T>(), h0.AsSpan<T>(), c0.AsSpan<T>(), lengths,
+        Kernels.LstmKernel.Forward<T>(shape, gx.AsSpan<T>(), w.AsSpan<T>(), h0.AsSpan<T>(), c0.AsSpan<T>(), lengths,
             p[..(rows * shape.Hidden)], p.Slice(rows * shape.Hidden, bh), p.Slice(rows * shape.Hidden + bh, bh),
             gates.AsSpan<T>(), hPrev.AsSpan<T>(), cPrev.AsSpan<T>(), tanhC.AsSpan<T>());
     }
@@ -153,7 +153,7 @@ public partial class Tensor
     {
         int rows = shape.Steps * shape.Batch, bh = shape.Batch * shape.Hidden;
         ReadOnlySpan<T> gs = g.AsSpan<T>();
-        Kernels.Lstm.Backward<T>(shape, w.AsSpan<T>(), lengths, gates.AsSpan<T>(), hPrev.AsSpan<T>(), cPrev.AsSpan<T>(), tanhC.AsSpan<T>(),
+        Kernels.LstmKernel.Backward<T>(shape, w.AsSpan<T>(), lengths, gates.AsSpan<T>(), hPrev.AsSpan<T>(), cPrev.AsSpan<T>(), tanhC.AsSpan<T>(),
             gs[..(rows * shape.Hidden)], gs.Slice(rows * shape.Hidden, bh), gs.Slice(rows * shape.Hidden + bh, bh),
             dgx.AsSpan<T>(), dw.AsSpan<T>(), dh0.AsSpan<T>(), dc0.AsSpan<T>(), GC.AllocateUninitializedArray<T>(bh));
     }

@@ -115,6 +115,38 @@ public sealed class RecurrentTests
     }
 
     [Fact]
+    public void Plain_rnn_gradients_vanish_over_40_steps_while_the_lstm_cell_state_keeps_them()
+    {
+        // One unit, input x_0 = 0.5 at the first of 40 steps, then zeros; L = h at the last step.
+        // RNN with W_ih = 1, W_hh = 0.5, no bias: h_t = tanh(0.5·h_{t−1}), so dL/dx_0 = Π tanh'(·)·0.5³⁹ ≤ 0.5³⁹ ≈ 1.8e-12.
+        // LSTM with W_hh = 0, W_ih = (0, 0, 1, 0) (only g reads x), biases b_i = b_f = b_o = 10: i, f, o ≈ σ(10) ≈ 1 − 4.5e-5,
+        // so c_0 = i·tanh(0.5), c_t = f·c_{t−1} and dL/dx_0 ≈ (1 − tanh²c_39)·o·f³⁹·i·(1 − tanh²0.5) ≈ 0.82·0.79 ≈ 0.64:
+        // the additive cell-state path carries the gradient where the repeated squashing of the RNN destroys it.
+        var xs = new double[40];
+        xs[0] = 0.5;
+        Tensor x = Tensor.FromArray(xs, 40, 1, 1);
+        var rnn = new Rnn(1, 1, bias: false, dtype: DType.Float64);
+        rnn.LoadStateDict(new Dictionary<string, Tensor>
+        {
+            ["weight_ih_l0"] = Tensor.FromArray(new double[,] { { 1 } }), ["weight_hh_l0"] = Tensor.FromArray(new double[,] { { 0.5 } }),
+        });
+        var lstm = new Lstm(1, 1, dtype: DType.Float64);
+        lstm.LoadStateDict(new Dictionary<string, Tensor>
+        {
+            ["weight_ih_l0"] = Tensor.FromArray(new double[,] { { 0 }, { 0 }, { 1 }, { 0 } }),
+            ["weight_hh_l0"] = Tensor.Zeros([4, 1], DType.Float64),
+            ["bias_ih_l0"] = Tensor.FromArray([10.0, 10, 0, 10]),
+            ["bias_hh_l0"] = Tensor.Zeros([4], DType.Float64),
+        });
+        Tensor xr = x.Clone().RequireGrad(), xl = x.Clone().RequireGrad();
+        rnn.Forward(xr).Output.Select(0, 39).Sum().Backward();
+        lstm.Forward(xl).Output.Select(0, 39).Sum().Backward();
+        double rnnGrad = xr.Grad!.ToArray<double>()[0], lstmGrad = xl.Grad!.ToArray<double>()[0];
+        Assert.InRange(Math.Abs(rnnGrad), 0, 1.82e-12);
+        Assert.InRange(lstmGrad, 0.6, 0.66);
+    }
+
+    [Fact]
     public void Gradients_of_every_layer_pass_a_float64_gradcheck()
     {
         Tensor x = Tensor.Rand([4, 2, 3], generator: new Generator(8)).To(DType.Float64);

@@ -34,9 +34,16 @@ public readonly record struct LstmShape(int Steps, int Batch, int Hidden, bool B
 /// <para>All per-step buffers are in the (T, B) or (B, T) row layout of the input, so one step's B rows form a matrix
 /// with leading dimension RowStride·width, and dW_hh = Σ_t dgates_tᵀ·h_{t−1} is a single GEMM over all T·B rows
 /// at the end of the backward pass rather than T small ones.</para>
+/// <para>Speed: W_hh is packed for the micro-kernel once per call (<see cref="GemmPrepacked{T}"/>), not once per
+/// step; and the sequences of the batch, being independent until dW_hh, are split into contiguous row ranges, one per
+/// thread, each running all T steps with no synchronisation between steps. Every element is computed by the same
+/// operations whatever the split, so results do not depend on the thread count.</para>
 /// </remarks>
-public static class Lstm
+public static unsafe class LstmKernel
 {
+    /// <summary>Batch rows per thread below which splitting the batch does not pay for the hand-off.</summary>
+    private const int MinRowsPerPart = 8;
+
     /// <summary>Runs the sequence. Writes the output y, the final state (hn, cn), and what backward needs: the
     /// activated gates, the state before every step and tanh of every new cell state.</summary>
     /// <param name="shape">T, B, H and the layout.</param>
@@ -56,7 +63,7 @@ public static class Lstm
         ReadOnlySpan<int> lengths, Span<T> y, Span<T> hn, Span<T> cn, Span<T> gates, Span<T> hPrev, Span<T> cPrev, Span<T> tanhC)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int steps = shape.Steps, batch = shape.Batch, h = shape.Hidden, g4 = 4 * h, ld = shape.RowStride;
+        int steps = shape.Steps, batch = shape.Batch, h = shape.Hidden;
         if (steps == 0)
         {
             h0.CopyTo(hn);
@@ -71,19 +78,50 @@ public static class Lstm
             h0.Slice(b * h, h).CopyTo(hPrev.Slice(r * h, h));
             c0.Slice(b * h, h).CopyTo(cPrev.Slice(r * h, h));
         }
+        // op(B) = W_hhᵀ (H, 4H), packed once for all steps.
+        var w = new GemmPrepacked<T>(true, h, 4 * h, whh, h);
+        int rowsH = steps * batch * h, bh = batch * h;
+        fixed (T* pgx = gx)
+        fixed (int* pl = lengths)
+        fixed (T* py = y, phn = hn, pcn = cn, pg = gates, php = hPrev, pcp = cPrev, ptc = tanhC)
+        {
+            nint agx = (nint)pgx, ay = (nint)py, ahn = (nint)phn, acn = (nint)pcn, ag = (nint)pg, ahp = (nint)php, acp = (nint)pcp, atc = (nint)ptc;
+            nint al = (nint)pl;
+            int nl = lengths.Length;
+            int parts = Parts(batch);
+            Threading.For(parts, part =>
+            {
+                int b0 = batch * part / parts, b1 = batch * (part + 1) / parts;
+                ForwardRows(shape, w, b0, b1, new ReadOnlySpan<T>((T*)agx, rowsH * 4), new ReadOnlySpan<int>((int*)al, nl),
+                    new Span<T>((T*)ay, rowsH), new Span<T>((T*)ahn, bh), new Span<T>((T*)acn, bh), new Span<T>((T*)ag, rowsH * 4),
+                    new Span<T>((T*)ahp, rowsH), new Span<T>((T*)acp, rowsH), new Span<T>((T*)atc, rowsH));
+            });
+        }
+    }
+
+    /// <summary>How many contiguous batch ranges to run in parallel.</summary>
+    private static int Parts(int batch) => Math.Max(1, Math.Min(Threading.NumThreads, batch / MinRowsPerPart));
+
+    /// <summary>All steps for sequences b0..b1−1.</summary>
+    private static void ForwardRows<T>(LstmShape shape, GemmPrepacked<T> w, int b0, int b1, ReadOnlySpan<T> gx, ReadOnlySpan<int> lengths,
+        Span<T> y, Span<T> hn, Span<T> cn, Span<T> gates, Span<T> hPrev, Span<T> cPrev, Span<T> tanhC)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int steps = shape.Steps, h = shape.Hidden, g4 = 4 * h, ld = shape.RowStride;
         for (int s = 0; s < steps; s++)
         {
-            int t = shape.Time(s), r0 = shape.Row(t, 0);
+            int t = shape.Time(s), r0 = shape.Row(t, b0);
             bool last = s == steps - 1;
             int next = last ? -1 : shape.Time(s + 1);
-            for (int b = 0; b < batch; b++)
+            for (int b = b0; b < b1; b++)
             {
                 int r = shape.Row(t, b);
                 gx.Slice(r * g4, g4).CopyTo(gates.Slice(r * g4, g4));
             }
-            // gates_t += h_{t−1}·W_hhᵀ: (B, H)·(H, 4H), rows ld apart in the layout.
-            Mm(false, true, batch, g4, h, hPrev[(r0 * h)..], ld * h, whh, h, T.One, gates[(r0 * g4)..], ld * g4);
-            for (int b = 0; b < batch; b++)
+            // gates_t += h_{t−1}·W_hhᵀ: (b1 − b0, H)·(H, 4H), rows ld apart in the layout.
+            fixed (T* ph = hPrev, pg = gates)
+                w.Multiply(b1 - b0, ph + (nint)r0 * h, ld * h, T.One, pg + (nint)r0 * g4, ld * g4);
+            for (int b = b0; b < b1; b++)
             {
                 int r = shape.Row(t, b);
                 Span<T> hOut = last ? hn.Slice(b * h, h) : hPrev.Slice(shape.Row(next, b) * h, h);
@@ -137,14 +175,40 @@ public static class Lstm
         ReadOnlySpan<T> dcn, Span<T> dgx, Span<T> dwhh, Span<T> dh0, Span<T> dc0, Span<T> scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int steps = shape.Steps, batch = shape.Batch, h = shape.Hidden, g4 = 4 * h, ld = shape.RowStride;
-        Span<T> dh = dh0, dc = dc0;
-        if (dhn.IsEmpty) dh.Clear(); else dhn.CopyTo(dh);
-        if (dcn.IsEmpty) dc.Clear(); else dcn.CopyTo(dc);
+        int steps = shape.Steps, batch = shape.Batch, h = shape.Hidden, g4 = 4 * h;
+        if (dhn.IsEmpty) dh0.Clear(); else dhn.CopyTo(dh0);
+        if (dcn.IsEmpty) dc0.Clear(); else dcn.CopyTo(dc0);
+        // op(B) = W_hh (4H, H), packed once for all steps.
+        var w = new GemmPrepacked<T>(false, g4, h, whh, h);
+        int rowsH = steps * batch * h, bh = batch * h;
+        fixed (T* pg = gates, pc = cPrev, ptc = tanhC, pdy = dy, pdgx = dgx, pdh = dh0, pdc = dc0, ps = scratch)
+        fixed (int* pl = lengths)
+        {
+            nint ag = (nint)pg, ac = (nint)pc, atc = (nint)ptc, ady = (nint)pdy, adgx = (nint)pdgx, adh = (nint)pdh, adc = (nint)pdc, asc = (nint)ps, al = (nint)pl;
+            int nl = lengths.Length, ndy = dy.Length;
+            int parts = Parts(batch);
+            Threading.For(parts, part =>
+            {
+                int b0 = batch * part / parts, b1 = batch * (part + 1) / parts;
+                BackwardRows(shape, w, b0, b1, new ReadOnlySpan<int>((int*)al, nl), new ReadOnlySpan<T>((T*)ag, rowsH * 4),
+                    new ReadOnlySpan<T>((T*)ac, rowsH), new ReadOnlySpan<T>((T*)atc, rowsH), new ReadOnlySpan<T>((T*)ady, ndy),
+                    new Span<T>((T*)adgx, rowsH * 4), new Span<T>((T*)adh, bh), new Span<T>((T*)adc, bh), new Span<T>((T*)asc, bh));
+            });
+        }
+        // dW_hh = Σ_t dgates_tᵀ·h_{t−1} over all rows at once: (4H, rows)·(rows, H).
+        Mm(true, false, g4, h, steps * batch, dgx, g4, hPrev, h, T.Zero, dwhh, h);
+    }
+
+    /// <summary>All steps, backwards, for sequences b0..b1−1.</summary>
+    private static void BackwardRows<T>(LstmShape shape, GemmPrepacked<T> w, int b0, int b1, ReadOnlySpan<int> lengths,
+        ReadOnlySpan<T> gates, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> tanhC, ReadOnlySpan<T> dy, Span<T> dgx, Span<T> dh, Span<T> dc, Span<T> scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int steps = shape.Steps, h = shape.Hidden, g4 = 4 * h, ld = shape.RowStride;
         for (int s = steps - 1; s >= 0; s--)
         {
-            int t = shape.Time(s), r0 = shape.Row(t, 0);
-            for (int b = 0; b < batch; b++)
+            int t = shape.Time(s), r0 = shape.Row(t, b0);
+            for (int b = b0; b < b1; b++)
             {
                 int r = shape.Row(t, b);
                 Span<T> dg = dgx.Slice(r * g4, g4);
@@ -156,15 +220,14 @@ public static class Lstm
                 CellBackward(gates.Slice(r * g4, g4), tanhC.Slice(r * h, h), cPrev.Slice(r * h, h),
                              dy.IsEmpty ? default : dy.Slice(r * h, h), dh.Slice(b * h, h), dc.Slice(b * h, h), dg);
             }
-            // dL/dh_{t−1} = dgates_t·W_hh: (B, 4H)·(4H, H).
-            Mm(false, false, batch, h, g4, dgx[(r0 * g4)..], ld * g4, whh, h, T.Zero, scratch, h);
-            for (int b = 0; b < batch; b++)
+            // dL/dh_{t−1} = dgates_t·W_hh: (b1 − b0, 4H)·(4H, H).
+            fixed (T* pd = dgx, ps = scratch)
+                w.Multiply(b1 - b0, pd + (nint)r0 * g4, ld * g4, T.Zero, ps + (nint)b0 * h, h);
+            for (int b = b0; b < b1; b++)
             {
                 if (lengths.IsEmpty || t < lengths[b]) scratch.Slice(b * h, h).CopyTo(dh.Slice(b * h, h));
             }
         }
-        // dW_hh = Σ_t dgates_tᵀ·h_{t−1} over all rows at once: (4H, rows)·(rows, H).
-        Mm(true, false, g4, h, steps * batch, dgx, g4, hPrev, h, T.Zero, dwhh, h);
     }
 
     /// <summary>One cell's backward for one sequence. In: activated gates (i, f, g, o), tanh(c'), c, dL/dy of the step
