@@ -57,6 +57,52 @@ internal sealed class KernelFunction(SvmKernel kind, double gamma, int degree, d
         return (null, kd);
     }
 
+    /// <summary>The symmetric kernel matrix K (n, n) of the rows of x (n, f) with itself: only the block upper
+    /// triangle is multiplied (about half the GEMM work), then mirrored.</summary>
+    public (float[]? Single, double[]? Double) SymmetricMatrix(double[] x, double[] norms, int n, int f)
+    {
+        if ((long)n * n * f > SinglePrecisionWork)
+        {
+            float[] xf = ToSingle(x);
+            var k = new float[(long)n * n];
+            UpperBlocks(xf, k, n, f, 1f, 0f);
+            MapRows(k, norms, norms, n, n);
+            return (k, null);
+        }
+        var kd = new double[(long)n * n];
+        UpperBlocks(x, kd, n, f, 1.0, 0.0);
+        MapRows(kd, norms, norms, n, n);
+        return (null, kd);
+    }
+
+    /// <summary>Row block [r0, r0 + B) times rows [r0, n) for every block, then every tile strictly below the diagonal
+    /// copied from its mirror: its source (j, i), j &lt; i, lies in row j's block at a column ≥ that block's start, so it
+    /// was computed. The result is exactly symmetric, as libsvm's kernel values are.</summary>
+    private static void UpperBlocks<T>(T[] x, T[] k, int n, int f, T one, T zero) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int block = 512, tile = 64;
+        for (int r0 = 0; r0 < n; r0 += block)
+        {
+            int m = Math.Min(block, n - r0);
+            ReadOnlySpan<T> a = x.AsSpan(r0 * f, m * f), b = x.AsSpan(r0 * f);
+            Span<T> c = k.AsSpan(r0 * n + r0);
+            if (typeof(T) == typeof(float))
+                Gemm.Multiply(false, true, m, n - r0, f, 1f, System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(a), f,
+                    System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(b), f, 0f, System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), n);
+            else
+                Gemm.Multiply(false, true, m, n - r0, f, 1.0, System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(a), f,
+                    System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(b), f, 0.0, System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(c), n);
+        }
+        int tiles = (n + tile - 1) / tile;
+        Threading.ForBlocks(tiles, (long)tile * n, (start, count) =>
+        {
+            for (int ti = start; ti < start + count; ti++)
+                for (int tj = 0; tj < ti; tj++)
+                    for (int i = ti * tile; i < Math.Min(n, (ti + 1) * tile); i++)
+                        for (int j = tj * tile; j < (tj + 1) * tile; j++) k[i * n + j] = k[j * n + i];
+        });
+    }
+
     private static float[] ToSingle(double[] x)
     {
         var s = new float[x.Length];
@@ -64,28 +110,30 @@ internal sealed class KernelFunction(SvmKernel kind, double gamma, int degree, d
         return s;
     }
 
-    /// <summary>Turns inner products into kernel values in place, rows in parallel.</summary>
+    /// <summary>Turns inner products into kernel values in place, rows in parallel; the RBF map is vectorised:
+    /// K_ij = exp(−γ max(‖a_i‖² + ‖b_j‖² − 2 a_i·b_j, 0)).</summary>
     private void MapRows<T>(T[] k, double[] normsA, double[] normsB, int m, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (Kind == SvmKernel.Linear) return;
+        T[] nb = Array.ConvertAll(normsB, T.CreateTruncating);
+        T minusTwo = T.CreateTruncating(-2.0), minusGamma = T.CreateTruncating(-Gamma);
         Threading.ForBlocks(m, 20L * n, (start, count) =>
         {
             var buffer = new T[n];
             for (int i = start; i < start + count; i++)
             {
                 Span<T> row = k.AsSpan(i * n, n);
-                switch (Kind)
+                if (Kind == SvmKernel.Rbf)
                 {
-                    case SvmKernel.Linear:
-                        break;
-                    case SvmKernel.Rbf:
-                        for (int j = 0; j < n; j++)
-                            buffer[j] = T.CreateTruncating(-Gamma * Math.Max(normsA[i] + normsB[j] - 2 * double.CreateTruncating(row[j]), 0));
-                        TensorPrimitives.Exp<T>(buffer, row);
-                        break;
-                    default:
-                        for (int j = 0; j < n; j++)
-                            row[j] = T.CreateTruncating(Apply(double.CreateTruncating(row[j]), 0, 0));
-                        break;
+                    TensorPrimitives.Add<T>(nb, T.CreateTruncating(normsA[i]), buffer);
+                    TensorPrimitives.MultiplyAdd<T>(row, minusTwo, buffer, buffer);
+                    TensorPrimitives.Max<T>(buffer, T.Zero, buffer);
+                    TensorPrimitives.Multiply<T>(buffer, minusGamma, buffer);
+                    TensorPrimitives.Exp<T>(buffer, row);
+                }
+                else
+                {
+                    for (int j = 0; j < n; j++) row[j] = T.CreateTruncating(Apply(double.CreateTruncating(row[j]), 0, 0));
                 }
             }
         });

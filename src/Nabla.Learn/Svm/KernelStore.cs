@@ -29,7 +29,7 @@ internal sealed class KernelStore
         _norms = KernelFunction.Norms(x, n, f);
         bool single = (long)n * n * f > KernelFunction.SinglePrecisionWork;
         if (precompute && (long)n * n * (single ? 4 : 8) <= MaxPrecomputedBytes)
-            (_single, _double) = kernel.Matrix(x, _norms, n, x, _norms, n, f);
+            (_single, _double) = kernel.SymmetricMatrix(x, _norms, n, f);
     }
 
     /// <summary>Whether the whole matrix is in memory (so rows are cheap copies, safe to read from many threads).</summary>
