@@ -162,38 +162,37 @@ internal sealed class HistTree
             og[t] = _g[i];
             if (oh is not null) oh[t] = _h[i];
         }
-        Threading.ForBlocks(_f, m, (start, count) =>
+        int rowStart = node.Start;
+        Threading.ForBlocks(_f, m, (start, count) => Accumulate(hist, start, count, whole ? -1 : rowStart, m, og, oh));
+        return hist;
+    }
+
+    /// <summary>The histogram of features start..start+count−1 over m samples: those at partition[rowStart..] or, for
+    /// rowStart = −1, samples 0..m−1 in order. Pointer loop: the bin index is a byte, so it cannot leave the 256-entry
+    /// histogram of its feature, and the per-update bounds checks of spans are avoided.</summary>
+    private unsafe void Accumulate(Histogram hist, int start, int count, int rowStart, int m, float[] og, float[]? oh)
+    {
+        fixed (double* pg = hist.G, ph = hist.H)
+        fixed (int* pc = hist.Count, partition = _partition)
+        fixed (byte* pb = _bins)
+        fixed (float* g = og, h = oh)
         {
+            int* rows = rowStart >= 0 ? partition + rowStart : null;
             for (int j = start; j < start + count; j++)
             {
-                Span<double> hg = hist.G.AsSpan(j * Bins, Bins), hh = hist.H.AsSpan(j * Bins, Bins);
-                Span<int> hc = hist.Count.AsSpan(j * Bins, Bins);
-                ReadOnlySpan<byte> column = _bins.AsSpan(j * _n, _n);
-                if (whole)
-                {
-                    // The root holds every sample in index order: read the bin column sequentially.
-                    for (int t = 0; t < m; t++)
-                    {
-                        int b = column[t];
-                        hg[b] += og[t];
-                        hc[b]++;
-                        if (oh is not null) hh[b] += oh[t];
-                    }
-                }
+                double* hg = pg + j * Bins, hh = ph + j * Bins;
+                int* hc = pc + j * Bins;
+                byte* column = pb + (long)j * _n;
+                if (rows is null && h is null)
+                    for (int t = 0; t < m; t++) { int b = column[t]; hg[b] += g[t]; hc[b]++; }
+                else if (rows is null)
+                    for (int t = 0; t < m; t++) { int b = column[t]; hg[b] += g[t]; hh[b] += h[t]; hc[b]++; }
+                else if (h is null)
+                    for (int t = 0; t < m; t++) { int b = column[rows[t]]; hg[b] += g[t]; hc[b]++; }
                 else
-                {
-                    ReadOnlySpan<int> rows = _partition.AsSpan(node.Start, m);
-                    for (int t = 0; t < m; t++)
-                    {
-                        int b = column[rows[t]];
-                        hg[b] += og[t];
-                        hc[b]++;
-                        if (oh is not null) hh[b] += oh[t];
-                    }
-                }
+                    for (int t = 0; t < m; t++) { int b = column[rows[t]]; hg[b] += g[t]; hh[b] += h[t]; hc[b]++; }
             }
-        });
-        return hist;
+        }
     }
 
     /// <summary>Scans every feature's bins left to right for the split of largest gain (scikit-learn's
