@@ -108,17 +108,22 @@ public class SvmTests
                 for (int j = 0; j < 150; j += 5)
                     Assert.Equal(kernel.Evaluate(d.AsSpan(i * 4, 4), d.AsSpan(j * 4, 4)), kd![i * 150 + j], 12);
         }
-        // Large problems switch to float32 GEMM: relative error within a few float32 epsilons of the double values.
-        int n = 1100, f = 1800;
+        // Large problems use a float32 GEMM (forced here on a small one): relative error within a few float32
+        // epsilons of the float64 values, on 784 features like Fashion-MNIST's pixels.
+        int n = 120, f = 784;
         var g = new Generator(3);
         double[] big = Enumerable.Range(0, n * f).Select(_ => g.NextDouble()).ToArray();
         var rbf = new KernelFunction(SvmKernel.Rbf, 1.0 / f, 3, 0);
         double[] bn = KernelFunction.Norms(big, n, f);
-        (float[]? single, _) = rbf.Matrix(big, bn, n, big, bn, n, f);
+        (float[]? single, _) = rbf.Matrix(big, bn, n, big, bn, n, f, single: true);
         Assert.NotNull(single);
-        for (int i = 0; i < n; i += 97)
-            for (int j = 0; j < n; j += 89)
+        for (int i = 0; i < n; i += 7)
+            for (int j = 0; j < n; j += 5)
                 Assert.Equal(rbf.Evaluate(big.AsSpan(i * f, f), big.AsSpan(j * f, f)), single![i * n + j], 1e-5);
+        // The symmetric form (upper blocks mirrored) equals the general one.
+        (_, double[]? sym) = rbf.SymmetricMatrix(big, bn, n, f);
+        (_, double[]? full) = rbf.Matrix(big, bn, n, big, bn, n, f, single: false);
+        AssertClose("symmetric", full!, sym!, 0, 1e-12);
     }
 
     [Fact]

@@ -41,9 +41,17 @@ internal sealed class KernelFunction(SvmKernel kind, double gamma, int degree, d
 
     /// <summary>The kernel matrix K (m, n) between rows of a (m, f) and b (n, f), in float32 or float64 by the size
     /// of the GEMM; exactly one of the two outputs is non-null.</summary>
-    public (float[]? Single, double[]? Double) Matrix(double[] a, double[] normsA, int m, double[] b, double[] normsB, int n, int f)
+    /// <param name="a">Rows a (m, f).</param>
+    /// <param name="normsA">Their squared norms.</param>
+    /// <param name="m">Rows of a.</param>
+    /// <param name="b">Rows b (n, f).</param>
+    /// <param name="normsB">Their squared norms.</param>
+    /// <param name="n">Rows of b.</param>
+    /// <param name="f">Features.</param>
+    /// <param name="single">Forces float32 (true) or float64 (false); null chooses by size (tests force it).</param>
+    public (float[]? Single, double[]? Double) Matrix(double[] a, double[] normsA, int m, double[] b, double[] normsB, int n, int f, bool? single = null)
     {
-        if ((long)m * n * f > SinglePrecisionWork)
+        if (single ?? (long)m * n * f > SinglePrecisionWork)
         {
             float[] af = ToSingle(a), bf = ReferenceEquals(a, b) ? af : ToSingle(b);
             var k = new float[(long)m * n];
