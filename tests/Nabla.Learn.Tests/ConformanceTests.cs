@@ -6,6 +6,7 @@ using Nabla.Learn.LinearModel;
 using Nabla.Learn.Mixture;
 using Nabla.Learn.ModelSelection;
 using Nabla.Learn.Preprocessing;
+using Nabla.Learn.Svm;
 using Nabla.Learn.Tree;
 
 namespace Nabla.Learn.Tests;
@@ -38,6 +39,16 @@ public class ConformanceTests
         ["RandomForestClassifier"] = (() => new RandomForestClassifier { NEstimators = 10, RandomState = 0 }, Kind.Classifier),
         ["RandomForestRegressor"] = (() => new RandomForestRegressor { NEstimators = 10, RandomState = 0 }, Kind.Regressor),
         ["PoissonRegressor"] = (() => new PoissonRegressor(), Kind.Regressor),
+        ["Svc/binary"] = (() => new Svc { Probability = true, RandomState = 0 }, Kind.Classifier),
+        ["Svc/multinomial"] = (() => new Svc { Kernel = SvmKernel.Poly, Probability = true, RandomState = 0 }, Kind.Classifier),
+        ["LinearSvc/binary"] = (() => new LinearSvc { RandomState = 0 }, Kind.Classifier),
+        ["LinearSvc/multinomial"] = (() => new LinearSvc { RandomState = 0 }, Kind.Classifier),
+        ["GradientBoostingClassifier/binary"] = (() => new GradientBoostingClassifier { NEstimators = 10, RandomState = 0 }, Kind.Classifier),
+        ["GradientBoostingClassifier/multinomial"] = (() => new GradientBoostingClassifier { NEstimators = 10, Subsample = 0.8, RandomState = 0 }, Kind.Classifier),
+        ["GradientBoostingRegressor"] = (() => new GradientBoostingRegressor { NEstimators = 10, Loss = GradientBoostingLoss.Huber, RandomState = 0 }, Kind.Regressor),
+        ["HistGradientBoostingClassifier/binary"] = (() => new HistGradientBoostingClassifier { MaxIter = 10, MinSamplesLeaf = 5 }, Kind.Classifier),
+        ["HistGradientBoostingClassifier/multinomial"] = (() => new HistGradientBoostingClassifier { MaxIter = 10, MinSamplesLeaf = 5 }, Kind.Classifier),
+        ["HistGradientBoostingRegressor"] = (() => new HistGradientBoostingRegressor { MaxIter = 10, MinSamplesLeaf = 5 }, Kind.Regressor),
         ["GridSearchCV"] = (() => new GridSearchCV([new Ridge { Alpha = 0.1 }, new Ridge { Alpha = 10 }]), Kind.Regressor),
         ["Pipeline"] = (() => new Pipeline(("scale", new StandardScaler()), ("clf", new LogisticRegression())), Kind.Classifier),
     };
