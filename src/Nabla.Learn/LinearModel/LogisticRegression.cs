@@ -1,5 +1,3 @@
-using Nabla.Kernels;
-
 namespace Nabla.Learn.LinearModel;
 
 /// <summary>Logistic regression, binary or multinomial (softmax), fitted by L-BFGS.
@@ -61,7 +59,7 @@ public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassif
     {
         // z = X w + b (N); the residual r = σ(z) − y gives ∇_w = Xᵀ r + w/C and ∇_b = Σ r.
         var z = new double[n];
-        Gemm.Multiply(transA: false, transB: false, n, 1, f, 1, x, f, t, 1, 0, z, 1);
+        Skinny.XWt(x, n, f, t, 1, z);
         double loss = 0, sumR = 0;
         for (int i = 0; i < n; i++)
         {
@@ -71,7 +69,7 @@ public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassif
             z[i] = Sigmoid(zi) - y[i];
             sumR += z[i];
         }
-        Gemm.Multiply(transA: true, transB: false, f, 1, n, 1, x, f, z, 1, 0, g, 1);
+        Skinny.RtX(z, n, 1, x, f, g);
         for (int j = 0; j < f; j++)
         {
             loss += 0.5 * inverseC * t[j] * t[j];
@@ -86,7 +84,7 @@ public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassif
         // Z = X Wᵀ + b (N, K); R = softmax(Z) − onehot(y) gives ∇_W = Rᵀ X + W/C and ∇_b = Σ_i R_i.
         int bias = k * f;
         var z = new double[n * k];
-        Gemm.Multiply(transA: false, transB: true, n, k, f, 1, x, f, t, f, 0, z, k);
+        Skinny.XWt(x, n, f, t, k, z);
         double loss = 0;
         Array.Clear(g, bias, k);
         for (int i = 0; i < n; i++)
@@ -104,7 +102,7 @@ public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassif
                 g[bias + c] += row[c];
             }
         }
-        Gemm.Multiply(transA: true, transB: false, k, f, n, 1, z, k, x, f, 0, g, f);
+        Skinny.RtX(z, n, k, x, f, g);
         for (int j = 0; j < bias; j++)
         {
             loss += 0.5 * inverseC * t[j] * t[j];
