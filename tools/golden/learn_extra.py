@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
-from sklearn import metrics, model_selection, tree
+from scipy.optimize import minimize
+from sklearn import linear_model, metrics, model_selection, preprocessing, tree
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "tests" / "golden" / "learn_extra.json"
@@ -53,6 +54,39 @@ def main():
                                                   cancer_x, cancer_y, cv=cv).mean() for s in range(20)]
         mf[name] = {"mean": float(np.mean(scores)), "std": float(np.std(scores))}
     out["tree_max_features_cancer"] = mf
+
+    # ---- GLMs: TweedieRegressor(power=0, identity / log link), (power=1, log link), and Bernoulli/logit as
+    # LogisticRegression(C = 1/(alpha N)) (the same objective scaled by N). Tight tolerances so that the goldens are the
+    # minimisers of the strictly convex objectives.
+    xr, yr = np.array(base["reg"]["x"]), np.array(base["reg"]["y"])
+    rng = np.random.default_rng(11)
+    counts = rng.poisson(np.exp(0.3 * xr[:, 0] - 0.2 * xr[:, 1] + 0.5)).astype(np.float64)
+    positive = np.exp(0.2 * xr[:, 0] + 0.1 * xr[:, 2] + 1.0) * rng.gamma(20, 1 / 20, size=len(xr))
+    glm = {"counts": tolist(counts), "positive": tolist(positive)}
+    for name, power, link, target in (("normal_identity", 0, "identity", yr), ("normal_log", 0, "log", positive),
+                                      ("poisson_log", 1, "log", counts)):
+        m = linear_model.TweedieRegressor(power=power, link=link, alpha=0.3, tol=1e-12, max_iter=100000).fit(xr, target)
+        glm[name] = {"coef": tolist(m.coef_), "intercept": float(m.intercept_), "score": float(m.score(xr, target)),
+                     "predict": tolist(m.predict(xr[:5]))}
+    xs = preprocessing.StandardScaler().fit_transform(cancer_x)
+    alpha = 0.01
+    lr = linear_model.LogisticRegression(C=1 / (alpha * len(xs)), tol=1e-12, max_iter=100000).fit(xs, cancer_y)
+    # lbfgs stops on a relative decrease of 64 eps, short of the optimum by ~1e-5 here: polish scikit-learn's solution
+    # with SciPy's BFGS on the same objective (1/N) sum log(1 + e^z) - y z + alpha/2 |w|^2 and its exact gradient.
+    n = len(xs)
+
+    def fg(theta):
+        w, b = theta[:-1], theta[-1]
+        z = xs @ w + b
+        r = (1 / (1 + np.exp(-z)) - cancer_y) / n
+        return (np.sum(np.logaddexp(0, z) - cancer_y * z) / n + alpha / 2 * w @ w,
+                np.r_[xs.T @ r + alpha * w, r.sum()])
+
+    theta = minimize(fg, np.r_[lr.coef_[0], lr.intercept_[0]], jac=True, method="BFGS", options={"gtol": 1e-13, "maxiter": 10000}).x
+    proba = 1 / (1 + np.exp(-(xs[:5] @ theta[:-1] + theta[-1])))
+    glm["bernoulli_logit"] = {"alpha": alpha, "coef": tolist(theta[:-1]), "intercept": float(theta[-1]), "proba": tolist(proba),
+                              "sklearn_coef": tolist(lr.coef_[0])}
+    out["glm"] = glm
 
     OUTPUT.write_text(json.dumps(out, separators=(",", ":")) + "\n")
 

@@ -25,6 +25,7 @@ internal static class EstimatorRegistry
         ("linear_regression", "Nabla.Learn.LinearModel.LinearRegression"),
         ("ridge", "Nabla.Learn.LinearModel.Ridge"),
         ("lasso", "Nabla.Learn.LinearModel.Lasso"),
+        ("glm", "Nabla.Learn.LinearModel.GeneralizedLinearRegressor"),
         ("decision_tree_regressor", "Nabla.Learn.Tree.DecisionTreeRegressor"),
         ("random_forest_regressor", "Nabla.Learn.Ensemble.RandomForestRegressor"),
     ];
