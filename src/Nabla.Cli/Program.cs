@@ -17,6 +17,7 @@ internal static class Program
             FitCommand.Create(),
             CvCommand.Create(),
         };
+        root.Subcommands.Add(ImageCommand.Create());
         try
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
