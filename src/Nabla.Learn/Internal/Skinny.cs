@@ -60,6 +60,29 @@ internal static class Skinny
                 Store(z, i * k + c + 2, s2, accumulate);
                 Store(z, i * k + c + 3, s3, accumulate);
             }
+            // Two rows of W, then one: two FMA chains still halve the latency-bound time of a single chain.
+            for (; c + 2 <= k; c += 2)
+            {
+                ref double b0 = ref Unsafe.Add(ref w0, c * f);
+                ref double b1 = ref Unsafe.Add(ref b0, f);
+                Vector256<double> a0 = Vector256<double>.Zero, a1 = a0;
+                int p = 0;
+                for (; p + vw <= f; p += vw)
+                {
+                    Vector256<double> xv = Vector256.LoadUnsafe(ref xr, (nuint)p);
+                    a0 = Vector256.FusedMultiplyAdd(xv, Vector256.LoadUnsafe(ref b0, (nuint)p), a0);
+                    a1 = Vector256.FusedMultiplyAdd(xv, Vector256.LoadUnsafe(ref b1, (nuint)p), a1);
+                }
+                double s0 = Vector256.Sum(a0), s1 = Vector256.Sum(a1);
+                for (; p < f; p++)
+                {
+                    double xp = Unsafe.Add(ref xr, p);
+                    s0 += xp * Unsafe.Add(ref b0, p);
+                    s1 += xp * Unsafe.Add(ref b1, p);
+                }
+                Store(z, i * k + c, s0, accumulate);
+                Store(z, i * k + c + 1, s1, accumulate);
+            }
             for (; c < k; c++)
             {
                 ref double b0 = ref Unsafe.Add(ref w0, c * f);
@@ -101,26 +124,70 @@ internal static class Skinny
     private static void RtXRows(double[] r, int k, double[] x, int f, double[] acc, int start, int end)
     {
         int vw = Vector256<double>.Count;
-        // Columns in chunks that keep the k accumulator slices in L1 while the rows stream past.
-        const int Chunk = 256;
-        for (int j0 = 0; j0 < f; j0 += Chunk)
+        // Rows in blocks whose k coefficients stay in L1; within a block, for each 8-column slice (one cache line of a
+        // row) and 4 classes, 8 accumulators stay in registers while the block's rows stream past: each loaded x slice
+        // feeds 8 FMAs and the accumulators are stored once per block instead of once per row.
+        const int Block = 256;
+        ref double x0 = ref MemoryMarshal.GetArrayDataReference(x);
+        ref double r0 = ref MemoryMarshal.GetArrayDataReference(r);
+        ref double g0 = ref MemoryMarshal.GetArrayDataReference(acc);
+        for (int i0 = start; i0 < end; i0 += Block)
         {
-            int width = Math.Min(Chunk, f - j0);
-            for (int i = start; i < end; i++)
+            int i1 = Math.Min(end, i0 + Block);
+            int j = 0;
+            for (; j + 2 * vw <= f; j += 2 * vw)
             {
-                ref double xr = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x), (nint)i * f + j0);
-                for (int c = 0; c < k; c++)
+                int c = 0;
+                for (; c + 4 <= k; c += 4)
                 {
-                    double rc = r[i * k + c];
-                    if (rc == 0) continue;
-                    ref double ar = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(acc), c * f + j0);
-                    var rv = Vector256.Create(rc);
-                    int p = 0;
-                    for (; p + vw <= width; p += vw)
-                        Vector256.FusedMultiplyAdd(rv, Vector256.LoadUnsafe(ref xr, (nuint)p), Vector256.LoadUnsafe(ref ar, (nuint)p)).StoreUnsafe(ref ar, (nuint)p);
-                    for (; p < width; p++) Unsafe.Add(ref ar, p) += rc * Unsafe.Add(ref xr, p);
+                    Vector256<double> a0 = Vector256<double>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+                    for (int i = i0; i < i1; i++)
+                    {
+                        ref double xr = ref Unsafe.Add(ref x0, (nint)i * f + j);
+                        Vector256<double> xa = Vector256.LoadUnsafe(ref xr), xb = Vector256.LoadUnsafe(ref xr, (nuint)vw);
+                        ref double rr = ref Unsafe.Add(ref r0, (nint)i * k + c);
+                        Vector256<double> r0v = Vector256.Create(rr), r1v = Vector256.Create(Unsafe.Add(ref rr, 1));
+                        Vector256<double> r2v = Vector256.Create(Unsafe.Add(ref rr, 2)), r3v = Vector256.Create(Unsafe.Add(ref rr, 3));
+                        a0 = Vector256.FusedMultiplyAdd(r0v, xa, a0);
+                        a1 = Vector256.FusedMultiplyAdd(r0v, xb, a1);
+                        a2 = Vector256.FusedMultiplyAdd(r1v, xa, a2);
+                        a3 = Vector256.FusedMultiplyAdd(r1v, xb, a3);
+                        a4 = Vector256.FusedMultiplyAdd(r2v, xa, a4);
+                        a5 = Vector256.FusedMultiplyAdd(r2v, xb, a5);
+                        a6 = Vector256.FusedMultiplyAdd(r3v, xa, a6);
+                        a7 = Vector256.FusedMultiplyAdd(r3v, xb, a7);
+                    }
+                    AddTo(ref Unsafe.Add(ref g0, c * f + j), a0, a1, vw);
+                    AddTo(ref Unsafe.Add(ref g0, (c + 1) * f + j), a2, a3, vw);
+                    AddTo(ref Unsafe.Add(ref g0, (c + 2) * f + j), a4, a5, vw);
+                    AddTo(ref Unsafe.Add(ref g0, (c + 3) * f + j), a6, a7, vw);
+                }
+                for (; c < k; c++)
+                {
+                    Vector256<double> a0 = Vector256<double>.Zero, a1 = a0;
+                    for (int i = i0; i < i1; i++)
+                    {
+                        ref double xr = ref Unsafe.Add(ref x0, (nint)i * f + j);
+                        Vector256<double> rv = Vector256.Create(Unsafe.Add(ref r0, (nint)i * k + c));
+                        a0 = Vector256.FusedMultiplyAdd(rv, Vector256.LoadUnsafe(ref xr), a0);
+                        a1 = Vector256.FusedMultiplyAdd(rv, Vector256.LoadUnsafe(ref xr, (nuint)vw), a1);
+                    }
+                    AddTo(ref Unsafe.Add(ref g0, c * f + j), a0, a1, vw);
                 }
             }
+            // The last f mod 8 columns, scalar.
+            for (int i = i0; i < i1; i++)
+                for (int c = 0; c < k; c++)
+                {
+                    double rc = Unsafe.Add(ref r0, (nint)i * k + c);
+                    for (int jj = j; jj < f; jj++) Unsafe.Add(ref g0, c * f + jj) += rc * Unsafe.Add(ref x0, (nint)i * f + jj);
+                }
         }
+    }
+
+    private static void AddTo(ref double target, Vector256<double> lo, Vector256<double> hi, int vw)
+    {
+        (Vector256.LoadUnsafe(ref target) + lo).StoreUnsafe(ref target);
+        (Vector256.LoadUnsafe(ref target, (nuint)vw) + hi).StoreUnsafe(ref target, (nuint)vw);
     }
 }
