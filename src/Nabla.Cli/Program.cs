@@ -14,6 +14,8 @@ internal static class Program
         var root = new RootCommand("nabla: deep learning and machine learning in pure C#")
         {
             TrainCommand.Create(), EvalCommand.Create(), PredictCommand.Create(), InfoCommand.Create(),
+            FitCommand.Create(),
+            CvCommand.Create(),
         };
         root.Subcommands.Add(ImageCommand.Create());
         try

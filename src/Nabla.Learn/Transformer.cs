@@ -8,7 +8,7 @@ public abstract class Transformer : Estimator, ITransformer
     public abstract Tensor Transform(Tensor x);
 
     /// <inheritdoc/>
-    public Tensor FitTransform(Tensor x, Tensor? y = null)
+    public virtual Tensor FitTransform(Tensor x, Tensor? y = null)
     {
         Fit(x, y);
         return Transform(x);

@@ -126,6 +126,10 @@ public sealed class KMeans : Transformer
         for (int i = 0; i < n; i++) closest[i] = Dist2(d, i * f, c, 0, f);
         int trials = 2 + (int)Math.Log(k);
         var candidateDist = new double[n];
+        var dots = new double[n];
+        var rowNorms = new double[n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < f; j++) rowNorms[i] += d[i * f + j] * d[i * f + j];
         for (int r = 1; r < k; r++)
         {
             double potential = closest.Sum();
@@ -142,10 +146,12 @@ public sealed class KMeans : Transformer
                     acc += closest[i];
                     if (acc > u) { pick = i; break; }
                 }
+                // ‖x_i − x_pick‖² = ‖x_i‖² − 2 x_i·x_pick + ‖x_pick‖² with the products by GEMM (clamped at 0 against round-off).
+                Skinny.XWt(d, n, f, d[(pick * f)..((pick + 1) * f)], 1, dots);
                 double sum = 0;
                 for (int i = 0; i < n; i++)
                 {
-                    candidateDist[i] = Math.Min(closest[i], Dist2(d, i * f, d, pick * f, f));
+                    candidateDist[i] = Math.Min(closest[i], Math.Max(rowNorms[i] - 2 * dots[i] + rowNorms[pick], 0));
                     sum += candidateDist[i];
                 }
                 if (sum < bestPotential)
@@ -185,15 +191,21 @@ public sealed class KMeans : Transformer
         return (centers, labels, inertia, iter);
     }
 
+    /// <summary>The nearest centre of each sample: argmin_c ‖c‖² − 2 x·c (‖x‖² is the same for every c), with the
+    /// products x·c for all samples and centres by one GEMM, as scikit-learn's Lloyd iteration computes them.</summary>
     private static void Assign(double[] d, int n, int f, int k, double[] centers, int[] labels)
     {
+        var norms = new double[k];
+        for (int a = 0; a < k * f; a++) norms[a / f] += centers[a] * centers[a];
+        var dots = new double[n * k];
+        Skinny.XWt(d, n, f, centers, k, dots);
         for (int i = 0; i < n; i++)
         {
             int best = 0;
             double bestDist = double.PositiveInfinity;
             for (int c = 0; c < k; c++)
             {
-                double dist = Dist2(d, i * f, centers, c * f, f);
+                double dist = norms[c] - 2 * dots[i * k + c];
                 if (dist < bestDist) (best, bestDist) = (c, dist);
             }
             labels[i] = best;
@@ -209,7 +221,7 @@ public sealed class KMeans : Transformer
         for (int i = 0; i < n; i++)
         {
             counts[labels[i]]++;
-            for (int j = 0; j < f; j++) sums[labels[i] * f + j] += d[i * f + j];
+            System.Numerics.Tensors.TensorPrimitives.Add(sums.AsSpan(labels[i] * f, f), d.AsSpan(i * f, f), sums.AsSpan(labels[i] * f, f));
         }
         int[] empty = Enumerable.Range(0, k).Where(c => counts[c] == 0).ToArray();
         if (empty.Length > 0)

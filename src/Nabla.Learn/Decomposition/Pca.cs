@@ -1,3 +1,5 @@
+using Nabla.Kernels;
+
 namespace Nabla.Learn.Decomposition;
 
 /// <summary>Principal component analysis: projects centred data onto the directions of largest variance.
@@ -60,7 +62,23 @@ public sealed class Pca : Transformer
     /// non-finite input.</exception>
     public override Pca Fit(Tensor x, Tensor? y = null)
     {
-        double[] d = FitInput(x, out int n, out int f);
+        FitProjections(x);
+        return this;
+    }
+
+    /// <summary>Fits on <paramref name="x"/> (N, F) and returns its projections (N, k), computed once: the sign rule
+    /// needs them anyway. scikit-learn: <c>fit_transform(X)</c>.</summary>
+    /// <exception cref="ArgumentException">As <see cref="Fit"/>.</exception>
+    public override Tensor FitTransform(Tensor x, Tensor? y = null)
+    {
+        double[] z = FitProjections(x);
+        return Tensor.FromArray(z, z.Length / NComponentsFitted, NComponentsFitted);
+    }
+
+    /// <summary>Fits and returns the (whitened when asked) projections of the training data, (N, k) row-major.</summary>
+    private double[] FitProjections(Tensor x)
+    {
+        double[] d = FitInput(x, out int n, out int f, nameof(Fit));
         if (n < 2) throw new ArgumentException($"Pca.Fit: needs at least 2 samples to estimate a variance, got {n}.", nameof(x));
         int rank = Math.Min(n, f);
         if (NComponents is int requested && (requested < 1 || requested > rank))
@@ -69,7 +87,7 @@ public sealed class Pca : Transformer
             throw new ArgumentException($"Pca: VarianceFraction must be in (0, 1), got {fraction}.");
         double[] mean = LinAlg.ColumnMeans(d, n, f);
         for (int i = 0; i < d.Length; i++) d[i] -= mean[i % f];
-        (double[] gram, _) = LinAlg.Normal(d, new double[n], n, f);
+        double[] gram = LinAlg.Gram(d, n, f);
         for (int i = 0; i < gram.Length; i++) gram[i] /= n - 1;
         (double[] values, double[] vectors) = LinAlg.SymmetricEigen(gram, f);
         // Beyond rank min(N, F) the eigenvalues are round-off around 0; scikit-learn's thin SVD has no such components.
@@ -78,20 +96,27 @@ public sealed class Pca : Transformer
         double total = variance.Sum();
         double[] ratio = variance.Select(v => v / total).ToArray();
         int k = NComponents ?? (VarianceFraction is double frac ? Fewest(ratio, frac) : rank);
-        var components = new double[k * f];
+        // Projections Z = X̄ Vₖᵀ (N, k) by GEMM; svd_flip (u-based) then makes the largest-magnitude entry of each
+        // column of Z positive (the first one on ties), flipping the component and the column together.
+        var components = vectors[..(k * f)];
+        var z = new double[n * k];
+        Gemm.Multiply(transA: false, transB: true, n, k, f, 1, d, f, components, f, 0, z, k);
         for (int r = 0; r < k; r++)
         {
-            // svd_flip (u-based): make the largest-magnitude entry of the projection X̄v positive (first one on ties).
-            int best = 0;
             double bestAbs = -1, bestValue = 0;
             for (int i = 0; i < n; i++)
             {
-                double z = 0;
-                for (int j = 0; j < f; j++) z += d[i * f + j] * vectors[r * f + j];
-                if (Math.Abs(z) > bestAbs) (best, bestAbs, bestValue) = (i, Math.Abs(z), z);
+                double v = z[i * k + r];
+                if (Math.Abs(v) > bestAbs) (bestAbs, bestValue) = (Math.Abs(v), v);
             }
-            double sign = bestValue < 0 ? -1 : 1;
-            for (int j = 0; j < f; j++) components[r * f + j] = sign * vectors[r * f + j];
+            if (bestValue >= 0) continue;
+            for (int j = 0; j < f; j++) components[r * f + j] = -components[r * f + j];
+            for (int i = 0; i < n; i++) z[i * k + r] = -z[i * k + r];
+        }
+        if (Whiten)
+        {
+            double[] scale = variance[..k].Select(v => 1 / Math.Sqrt(v)).ToArray();
+            for (int i = 0; i < z.Length; i++) z[i] *= scale[i % k];
         }
         _components = components;
         _explainedVariance = variance[..k];
@@ -100,7 +125,7 @@ public sealed class Pca : Transformer
         _mean = mean;
         _nComponents = k;
         _noiseVariance = k < rank ? variance[k..].Average() : 0;
-        return this;
+        return z;
     }
 
     /// <summary>scikit-learn's rule: the first k with cumulative ratio strictly above the fraction
@@ -124,14 +149,11 @@ public sealed class Pca : Transformer
         double[] d = PredictInput(x, out int n);
         double[] v = _components!, mean = _mean!, ev = _explainedVariance!;
         int f = mean.Length, k = ev.Length;
+        for (int i = 0; i < d.Length; i++) d[i] -= mean[i % f];
         var z = new double[n * k];
-        for (int i = 0; i < n; i++)
-            for (int r = 0; r < k; r++)
-            {
-                double s = 0;
-                for (int j = 0; j < f; j++) s += (d[i * f + j] - mean[j]) * v[r * f + j];
-                z[i * k + r] = Whiten ? s / Math.Sqrt(ev[r]) : s;
-            }
+        Gemm.Multiply(transA: false, transB: true, n, k, f, 1, d, f, v, f, 0, z, k);
+        if (Whiten)
+            for (int i = 0; i < z.Length; i++) z[i] /= Math.Sqrt(ev[i % k]);
         return Tensor.FromArray(z, n, k);
     }
 
@@ -145,14 +167,12 @@ public sealed class Pca : Transformer
         int f = mean.Length, k = ev.Length;
         double[] d = Input.Matrix(z, "Pca.InverseTransform", nameof(z), out int n, out int columns);
         if (columns != k) throw new ArgumentException($"Pca.InverseTransform: z has {columns} columns, but Pca was fitted with {k} components.", nameof(z));
+        if (Whiten)
+            for (int i = 0; i < d.Length; i++) d[i] *= Math.Sqrt(ev[i % k]);
+        // Rows of x start as μ, then x += z Vₖ by GEMM (beta = 1).
         var x = new double[n * f];
-        for (int i = 0; i < n; i++)
-            for (int r = 0; r < k; r++)
-            {
-                double s = Whiten ? d[i * k + r] * Math.Sqrt(ev[r]) : d[i * k + r];
-                for (int j = 0; j < f; j++) x[i * f + j] += s * v[r * f + j];
-            }
-        for (int i = 0; i < x.Length; i++) x[i] += mean[i % f];
+        for (int i = 0; i < n; i++) mean.CopyTo(x, i * f);
+        Gemm.Multiply(transA: false, transB: false, n, f, k, 1, d, k, v, f, 1, x, f);
         return Tensor.FromArray(x, n, f);
     }
 

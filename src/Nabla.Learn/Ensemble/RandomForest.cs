@@ -27,7 +27,11 @@ public abstract class RandomForest : Estimator
 
     /// <summary>Features examined per split; null is scikit-learn's default (⌊√F⌋ for classifiers, all F for regressors).
     /// scikit-learn: <c>max_features</c>.</summary>
-    public int? MaxFeatures { get; init; }
+    public MaxFeatures? MaxFeatures { get; init; }
+
+    /// <summary>Trees grown at the same time; null uses <see cref="Threading.NumThreads"/>. scikit-learn: <c>n_jobs=None</c>
+    /// (which means one there; here the library-wide thread count, as for every other kernel).</summary>
+    public int? NJobs { get; init; }
 
     /// <summary>Whether each tree sees a bootstrap sample (else all samples). scikit-learn: <c>bootstrap=True</c>.</summary>
     public bool Bootstrap { get; init; } = true;
@@ -46,18 +50,30 @@ public abstract class RandomForest : Estimator
     private protected void GrowForest(double[] d, int n, int f, int[] codes, double[] y, int k, Criterion criterion)
     {
         if (NEstimators < 1) throw new ArgumentException($"{Name}: NEstimators must be at least 1, got {NEstimators}.");
-        int maxFeatures = MaxFeatures ?? DefaultMaxFeatures(f);
-        if (maxFeatures < 1 || maxFeatures > f) throw new ArgumentException($"{Name}: MaxFeatures must be in 1..{f}, got {maxFeatures}.");
+        int maxFeatures = MaxFeatures?.Resolve(f, Name) ?? DefaultMaxFeatures(f);
+        if (NJobs < 1) throw new ArgumentException($"{Name}: NJobs must be at least 1 (or null), got {NJobs}.");
+        // The features are ranked once (BinnedFeatures) and shared read-only by all trees.
+        var bins = new BinnedFeatures(d, n, f);
         var master = new Generator(RandomState ?? System.Random.Shared.NextInt64());
         long[] seeds = Enumerable.Range(0, NEstimators).Select(_ => (long)(master.NextUInt64() >> 1)).ToArray();
         var trees = new DecisionTree[NEstimators];
-        // Trees are independent given their seeds: grow them in parallel.
-        Parallel.For(0, NEstimators, t =>
+        // Trees are independent given their seeds: grow them in parallel, taken dynamically since their sizes differ.
+        Parallel.For(0, NEstimators, new ParallelOptions { MaxDegreeOfParallelism = NJobs ?? Threading.NumThreads }, t =>
         {
             var g = new Generator(seeds[t]);
-            int[] rows = Bootstrap ? Enumerable.Range(0, n).Select(_ => (int)g.NextBounded((ulong)n)).ToArray() : Enumerable.Range(0, n).ToArray();
+            // A bootstrap sample as multiplicities of the distinct rows drawn (scikit-learn passes it as sample weights):
+            // the same counts as the repeated rows, with each distinct row visited once per node.
+            int[]? weights = null;
+            int[] rows;
+            if (Bootstrap)
+            {
+                weights = new int[n];
+                for (int s = 0; s < n; s++) weights[(int)g.NextBounded((ulong)n)]++;
+                rows = Enumerable.Range(0, n).Where(i => weights[i] > 0).ToArray();
+            }
+            else rows = Enumerable.Range(0, n).ToArray();
             DecisionTree tree = NewTree();
-            tree.Grow(d, rows, f, codes, y, k, criterion, maxFeatures, g);
+            tree.Grow(bins, rows, weights, codes, y, k, criterion, maxFeatures, g);
             trees[t] = tree;
         });
         var importances = new double[f];

@@ -29,6 +29,23 @@ internal static class LinAlg
         return (g, b);
     }
 
+    /// <summary>The Gram matrix XᵀX (F, F) of x (N, F), exactly symmetric: each block row of the lower triangle is one
+    /// GEMM (half the flops of the full product), mirrored into the upper triangle.</summary>
+    public static double[] Gram(double[] x, int n, int f)
+    {
+        const int block = 128;
+        var g = new double[f * f];
+        for (int j0 = 0; j0 < f; j0 += block)
+        {
+            int rows = Math.Min(block, f - j0), cols = j0 + rows;
+            // G[j0.., 0..cols) = X[:, j0..]ᵀ X[:, 0..cols): A = X offset by j0 columns (transposed), B = X.
+            Gemm.Multiply(transA: true, transB: false, rows, cols, n, 1, x.AsSpan(j0), f, x, f, 0, g.AsSpan(j0 * f), f);
+        }
+        for (int j = 0; j < f; j++)
+            for (int k = j + 1; k < f; k++) g[j * f + k] = g[k * f + j];
+        return g;
+    }
+
     /// <summary>The lower-triangular Cholesky factor L of symmetric positive definite A (F, F): A = L Lᵀ.</summary>
     /// <exception cref="ArgumentException">A is not positive definite (a pivot ≤ 0).</exception>
     public static double[] Cholesky(double[] a, int f, string op)

@@ -19,6 +19,8 @@ internal static class Sgd
     /// <summary>Runs SGD epochs on one linear model (w, b) until the stopping rule or MaxIter; returns the epochs run.</summary>
     public static int Train(double[] x, double[] y, int n, int f, Span<double> w, ref double b, Generator g, LossFunction lossAt, Options o)
     {
+        if (o.Penalty is not (Penalty.None or Penalty.L2))
+            throw new ArgumentException($"SGD: penalty {o.Penalty} is not supported here (None or L2).");
         // Optimal schedule: η_t = 1/(α(t₀ + t − 1)), with η₁ = typw/max(1, L′(−typw, y = 1)) and typw = √(1/√α), the
         // typical weight size (Bottou). L′ is negative there for every classification and regression loss here, so η₁ = typw; the max keeps
         // scikit-learn's general formula.

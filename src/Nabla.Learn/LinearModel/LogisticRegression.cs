@@ -1,15 +1,15 @@
-using Nabla.Kernels;
-
 namespace Nabla.Learn.LinearModel;
 
-/// <summary>Logistic regression, binary or multinomial (softmax), fitted by L-BFGS.
-/// scikit-learn: <c>sklearn.linear_model.LogisticRegression(solver='lbfgs', multi_class='auto')</c>.</summary>
+/// <summary>Logistic regression, binary or multinomial (softmax), fitted by L-BFGS (L2 or no penalty) or SAGA (L1, L2,
+/// elastic-net). scikit-learn: <c>sklearn.linear_model.LogisticRegression(solver='lbfgs'|'saga', multi_class='auto')</c>.</summary>
 /// <remarks>
 /// Minimises scikit-learn's objective Σ_i ℓ_i + ‖W‖²/(2C) (the penalty term only for <see cref="Penalty.L2"/>;
 /// the intercept is never penalised). Two classes: one weight vector w, z = x·w + b, P(class 1) = σ(z),
 /// ℓ = log(1 + eᶻ) − y z, ∇_w = Σ (σ(z) − y) x + w/C. K ≥ 3 classes: W (K, F), z = W x + b, P = softmax(z),
 /// ℓ = logsumexp(z) − z_y, ∇_W = Σ (P − onehot(y)) xᵀ + W/C. L-BFGS stops when max|∇| ≤ Tol, when the relative
-/// decrease falls below 64·eps, or after MaxIter iterations.
+/// decrease falls below 64·eps, or after MaxIter iterations. With <see cref="Solver.Saga"/> the objective is scikit-learn's
+/// SAGA one, (1/N) Σ_i ℓ_i + ((1 − ρ)/2 ‖W‖² + ρ‖W‖₁)/(CN) (ρ = 1 for L1, 0 for L2, L1Ratio for elastic-net), the same
+/// minimiser as above for L2; MaxIter counts epochs and Tol bounds the relative weight change per epoch.
 /// Shapes: X (N, F), y (N) with K distinct labels → Coef (1, F) for K = 2, else (K, F); Intercept (1) or (K).
 /// </remarks>
 public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassifier
@@ -17,6 +17,16 @@ public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassif
 
     /// <summary>The regulariser. scikit-learn: <c>penalty='l2'</c>.</summary>
     public Penalty Penalty { get; init; } = Penalty.L2;
+
+    /// <summary>The optimiser: L-BFGS (None or L2 penalty) or SAGA (any penalty). scikit-learn: <c>solver='lbfgs'</c>.</summary>
+    public Solver Solver { get; init; } = Solver.Lbfgs;
+
+    /// <summary>The elastic-net mix ρ in [0, 1] (ρ = 1 is L1, 0 is L2); used only with <see cref="Penalty.ElasticNet"/>.
+    /// scikit-learn: <c>l1_ratio=None</c>.</summary>
+    public double L1Ratio { get; init; } = 0.5;
+
+    /// <summary>Seed of SAGA's sample draws; null draws a fresh one. scikit-learn: <c>random_state=None</c>.</summary>
+    public long? RandomState { get; init; }
 
     /// <summary>Inverse regularisation strength C &gt; 0 (smaller is stronger). scikit-learn: <c>C=1.0</c>.</summary>
     public double C { get; init; } = 1.0;
@@ -42,6 +52,21 @@ public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassif
         if (classes.Length < 2)
             throw new ArgumentException($"LogisticRegression.Fit: y has a single class ({classes[0]}); need at least two.", nameof(y));
         int k = classes.Length == 2 ? 1 : classes.Length;
+        if (Solver == Solver.Saga)
+        {
+            if (!(L1Ratio is >= 0 and <= 1)) throw new ArgumentException($"LogisticRegression: L1Ratio must be in [0, 1], got {L1Ratio}.");
+            // scikit-learn's SAGA objective is the mean loss, so the penalties are divided by N too: α = (1 − ρ)/(CN), β = ρ/(CN).
+            double rho = Penalty switch { Penalty.L1 => 1, Penalty.ElasticNet => L1Ratio, _ => 0 };
+            double strength = Penalty == Penalty.None ? 0 : 1 / (C * n);
+            var w = new double[k * f];
+            var b = new double[k];
+            var g = new Generator(RandomState ?? System.Random.Shared.NextInt64());
+            int epochs = Saga.Fit(xd, n, f, codes, k, (1 - rho) * strength, rho * strength, FitIntercept, MaxIter, Tol, g, w, b);
+            (_coef, _intercept, _classes, _yType, _nIter) = (w, b, classes, y!.DType, epochs);
+            return this;
+        }
+        if (Penalty is Penalty.L1 or Penalty.ElasticNet)
+            throw new ArgumentException($"LogisticRegression: penalty {Penalty} needs Solver = Saga (L-BFGS needs a smooth objective).");
         double inverseC = Penalty == Penalty.L2 ? 1 / C : 0;
         // Parameter vector: W (k, f) row-major, then b (k).
         var theta = new double[k * (f + 1)];
@@ -61,7 +86,7 @@ public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassif
     {
         // z = X w + b (N); the residual r = σ(z) − y gives ∇_w = Xᵀ r + w/C and ∇_b = Σ r.
         var z = new double[n];
-        Gemm.Multiply(transA: false, transB: false, n, 1, f, 1, x, f, t, 1, 0, z, 1);
+        Skinny.XWt(x, n, f, t, 1, z);
         double loss = 0, sumR = 0;
         for (int i = 0; i < n; i++)
         {
@@ -71,7 +96,7 @@ public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassif
             z[i] = Sigmoid(zi) - y[i];
             sumR += z[i];
         }
-        Gemm.Multiply(transA: true, transB: false, f, 1, n, 1, x, f, z, 1, 0, g, 1);
+        Skinny.RtX(z, n, 1, x, f, g);
         for (int j = 0; j < f; j++)
         {
             loss += 0.5 * inverseC * t[j] * t[j];
@@ -86,7 +111,7 @@ public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassif
         // Z = X Wᵀ + b (N, K); R = softmax(Z) − onehot(y) gives ∇_W = Rᵀ X + W/C and ∇_b = Σ_i R_i.
         int bias = k * f;
         var z = new double[n * k];
-        Gemm.Multiply(transA: false, transB: true, n, k, f, 1, x, f, t, f, 0, z, k);
+        Skinny.XWt(x, n, f, t, k, z);
         double loss = 0;
         Array.Clear(g, bias, k);
         for (int i = 0; i < n; i++)
@@ -104,7 +129,7 @@ public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassif
                 g[bias + c] += row[c];
             }
         }
-        Gemm.Multiply(transA: true, transB: false, k, f, n, 1, z, k, x, f, 0, g, f);
+        Skinny.RtX(z, n, k, x, f, g);
         for (int j = 0; j < bias; j++)
         {
             loss += 0.5 * inverseC * t[j] * t[j];

@@ -1,3 +1,4 @@
+using Nabla.Kernels;
 using Nabla.Learn.Cluster;
 
 namespace Nabla.Learn.Mixture;
@@ -100,6 +101,8 @@ public sealed class GaussianMixture : Estimator
         if (!(Tol >= 0) || !(RegCovar >= 0) || MaxIter < 1 || NInit < 1)
             throw new ArgumentException($"GaussianMixture: need Tol ≥ 0, RegCovar ≥ 0, MaxIter ≥ 1, NInit ≥ 1; got {Tol}, {RegCovar}, {MaxIter}, {NInit}.");
         var g = new Generator(RandomState ?? System.Random.Shared.NextInt64());
+        // X² (elementwise) once per fit for the Diag and Spherical E- and M-steps.
+        double[]? squares = CovarianceType == CovarianceType.Full ? null : Squares(d);
         (double[] W, double[] M, double[] C, double[] P, double Bound, int Iter, bool Conv)? best = null;
         for (int run = 0; run < NInit; run++)
         {
@@ -107,7 +110,7 @@ public sealed class GaussianMixture : Estimator
             long[] labels = kmeans.Labels.ToArray<long>();
             var resp = new double[n * k];
             for (int i = 0; i < n; i++) resp[i * k + labels[i]] = 1;
-            (double[] w, double[] m, double[] c) = MStep(d, resp, n, f);
+            (double[] w, double[] m, double[] c) = MStep(d, squares, resp, n, f);
             if (WeightsInit is not null) w = Check(WeightsInit, [k], nameof(WeightsInit));
             if (MeansInit is not null) m = Check(MeansInit, [k, f], nameof(MeansInit));
             double[] p = PrecisionsInit is not null ? PrecisionCholeskyFromPrecisions(Check(PrecisionsInit, CovarianceShape(f), nameof(PrecisionsInit)), f) : PrecisionCholesky(c, f);
@@ -118,8 +121,8 @@ public sealed class GaussianMixture : Estimator
             {
                 iter++;
                 double previous = bound;
-                bound = EStep(d, n, f, w, m, p, resp);
-                (w, m, c) = MStep(d, resp, n, f);
+                bound = EStep(d, squares, n, f, w, m, p, resp);
+                (w, m, c) = MStep(d, squares, resp, n, f);
                 p = PrecisionCholesky(c, f);
                 if (Math.Abs(bound - previous) < Tol)
                 {
@@ -141,57 +144,74 @@ public sealed class GaussianMixture : Estimator
         return Input.Doubles(t);
     }
 
-    /// <summary>Weights, means and covariances from responsibilities (N, K).</summary>
-    private (double[] W, double[] M, double[] C) MStep(double[] d, double[] resp, int n, int f)
+    /// <summary>Weights, means and covariances from responsibilities (N, K), by GEMM as scikit-learn computes them:
+    /// μ = Rᵀ X / N_k; Full: Σ_k = (r_k ∘ (X − μ_k))ᵀ (X − μ_k) / N_k; Diag: Σ_k = Rᵀ X² / N_k − μ_k² (elementwise);
+    /// Spherical: the mean of the diagonal; each plus RegCovar on the diagonal.</summary>
+    private (double[] W, double[] M, double[] C) MStep(double[] d, double[]? squares, double[] resp, int n, int f)
     {
         int k = NComponents;
         var nk = new double[k];
-        var means = new double[k * f];
         for (int i = 0; i < n; i++)
-            for (int c = 0; c < k; c++)
-            {
-                double r = resp[i * k + c];
-                nk[c] += r;
-                for (int j = 0; j < f; j++) means[c * f + j] += r * d[i * f + j];
-            }
-        for (int c = 0; c < k; c++)
-        {
-            nk[c] += NkFloor;
-            for (int j = 0; j < f; j++) means[c * f + j] /= nk[c];
-        }
+            for (int c = 0; c < k; c++) nk[c] += resp[i * k + c];
+        for (int c = 0; c < k; c++) nk[c] += NkFloor;
+        var means = new double[k * f];
+        Skinny.RtX(resp, n, k, d, f, means);
+        for (int a = 0; a < means.Length; a++) means[a] /= nk[a / f];
         int size = CovarianceSize(f);
         var cov = new double[k * size];
-        for (int c = 0; c < k; c++)
+        if (CovarianceType == CovarianceType.Full)
         {
-            // Σ_c = Σ_i r_ic (x_i − μ_c)(x_i − μ_c)ᵀ / N_c: the full matrix, its diagonal, or the diagonal's mean.
-            var full = new double[CovarianceType == CovarianceType.Full ? f * f : f];
-            var diff = new double[f];
-            for (int i = 0; i < n; i++)
+            var diff = new double[n * f];
+            var weighted = new double[n * f];
+            for (int c = 0; c < k; c++)
             {
-                double r = resp[i * k + c];
-                if (r == 0) continue;
-                for (int j = 0; j < f; j++) diff[j] = d[i * f + j] - means[c * f + j];
-                if (CovarianceType == CovarianceType.Full)
-                    for (int a = 0; a < f; a++)
-                        for (int b = 0; b < f; b++) full[a * f + b] += r * diff[a] * diff[b];
-                else
-                    for (int a = 0; a < f; a++) full[a] += r * diff[a] * diff[a];
+                for (int i = 0; i < n; i++)
+                {
+                    double r = resp[i * k + c];
+                    for (int j = 0; j < f; j++)
+                    {
+                        double t = d[i * f + j] - means[c * f + j];
+                        diff[i * f + j] = t;
+                        weighted[i * f + j] = r * t;
+                    }
+                }
+                Span<double> block = cov.AsSpan(c * f * f, f * f);
+                Gemm.Multiply(transA: true, transB: false, f, f, n, 1 / nk[c], weighted, f, diff, f, 0, block, f);
+                // Exactly symmetric (GEMM's summation order may differ between [a, b] and [b, a]), plus RegCovar·I.
+                for (int a = 0; a < f; a++)
+                {
+                    for (int b2 = 0; b2 < a; b2++) block[b2 * f + a] = block[a * f + b2];
+                    block[a * f + a] += RegCovar;
+                }
             }
-            switch (CovarianceType)
+        }
+        else
+        {
+            squares ??= Squares(d);
+            var second = new double[k * f];
+            Skinny.RtX(resp, n, k, squares, f, second);
+            for (int c = 0; c < k; c++)
             {
-                case CovarianceType.Full:
-                    for (int a = 0; a < f * f; a++) cov[c * size + a] = full[a] / nk[c] + (a % (f + 1) == 0 ? RegCovar : 0);
-                    break;
-                case CovarianceType.Diag:
-                    for (int a = 0; a < f; a++) cov[c * size + a] = full[a] / nk[c] + RegCovar;
-                    break;
-                default:
-                    cov[c] = full.Sum() / nk[c] / f + RegCovar;
-                    break;
+                double sum = 0;
+                for (int j = 0; j < f; j++)
+                {
+                    double m = means[c * f + j], v = second[c * f + j] / nk[c] - m * m + RegCovar;
+                    if (CovarianceType == CovarianceType.Diag) cov[c * f + j] = v;
+                    else sum += v;
+                }
+                if (CovarianceType == CovarianceType.Spherical) cov[c] = sum / f;
             }
         }
         double total = nk.Sum();
         return (nk.Select(v => v / total).ToArray(), means, cov);
+    }
+
+    /// <summary>The elementwise squares of x.</summary>
+    private static double[] Squares(double[] x)
+    {
+        var s = new double[x.Length];
+        for (int i = 0; i < x.Length; i++) s[i] = x[i] * x[i];
+        return s;
     }
 
     /// <summary>Cholesky factors P of the precisions, Σ⁻¹ = P Pᵀ: P = (L⁻¹)ᵀ with Σ = L Lᵀ (upper triangular) for Full,
@@ -222,11 +242,13 @@ public sealed class GaussianMixture : Estimator
     }
 
     /// <summary>Per sample and component: log π_k + log 𝒩(x_i; μ_k, Σ_k), (N, K).</summary>
-    private double[] WeightedLogProb(double[] d, int n, int f, double[] w, double[] m, double[] p)
+    /// <remarks>The Mahalanobis term ‖(x − μ)ᵀP‖² by GEMM, as scikit-learn: Full: ‖x P_k − μ_k P_k‖² per component;
+    /// Diag (precisions π = P²): Σ μ²π − 2 x·(μ∘π) + x²·π; Spherical: π (‖x‖² − 2 x·μ + ‖μ‖²).</remarks>
+    private double[] WeightedLogProb(double[] d, double[]? squares, int n, int f, double[] w, double[] m, double[] p)
     {
         int k = NComponents;
-        var result = new double[n * k];
-        var diff = new double[f];
+        var q = new double[n * k];
+        var constant = new double[k];
         for (int c = 0; c < k; c++)
         {
             // log det P: the sum of log diagonal entries (Full), of logs (Diag), F·log(1/σ) (Spherical).
@@ -236,34 +258,72 @@ public sealed class GaussianMixture : Estimator
                 CovarianceType.Diag => Enumerable.Range(0, f).Sum(a => Math.Log(p[c * f + a])),
                 _ => f * Math.Log(p[c]),
             };
-            for (int i = 0; i < n; i++)
+            constant[c] = -0.5 * f * Math.Log(2 * Math.PI) + logDet + Math.Log(w[c]);
+        }
+        switch (CovarianceType)
+        {
+            case CovarianceType.Full:
             {
-                for (int j = 0; j < f; j++) diff[j] = d[i * f + j] - m[c * f + j];
-                double q = 0;
-                if (CovarianceType == CovarianceType.Full)
-                    for (int b = 0; b < f; b++)
+                var y = new double[n * f];
+                var shift = new double[f];
+                for (int c = 0; c < k; c++)
+                {
+                    ReadOnlySpan<double> pc = p.AsSpan(c * f * f, f * f);
+                    Gemm.Multiply(transA: false, transB: false, n, f, f, 1, d, f, pc, f, 0, y, f);
+                    Gemm.Multiply(transA: false, transB: false, 1, f, f, 1, m.AsSpan(c * f, f), f, pc, f, 0, shift, f);
+                    for (int i = 0; i < n; i++)
                     {
-                        double yb = 0;
-                        for (int a = 0; a < f; a++) yb += diff[a] * p[c * f * f + a * f + b];
-                        q += yb * yb;
+                        double sum = 0;
+                        for (int j = 0; j < f; j++)
+                        {
+                            double t = y[i * f + j] - shift[j];
+                            sum += t * t;
+                        }
+                        q[i * k + c] = sum;
                     }
-                else
-                    for (int j = 0; j < f; j++)
-                    {
-                        double yj = diff[j] * (CovarianceType == CovarianceType.Diag ? p[c * f + j] : p[c]);
-                        q += yj * yj;
-                    }
-                result[i * k + c] = -0.5 * (f * Math.Log(2 * Math.PI) + q) + logDet + Math.Log(w[c]);
+                }
+                break;
+            }
+            case CovarianceType.Diag:
+            {
+                var precision = new double[k * f];
+                var scaledMeans = new double[k * f];
+                var offset = new double[k];
+                for (int a = 0; a < k * f; a++)
+                {
+                    precision[a] = p[a] * p[a];
+                    scaledMeans[a] = -2 * m[a] * precision[a];
+                    offset[a / f] += m[a] * m[a] * precision[a];
+                }
+                squares ??= Squares(d);
+                Skinny.XWt(squares, n, f, precision, k, q);
+                Skinny.XWt(d, n, f, scaledMeans, k, q, accumulate: true);
+                for (int a = 0; a < q.Length; a++) q[a] += offset[a % k];
+                break;
+            }
+            default:
+            {
+                var norms = new double[k];
+                for (int a = 0; a < k * f; a++) norms[a / f] += m[a] * m[a];
+                Skinny.XWt(d, n, f, m.Select(v => -2 * v).ToArray(), k, q);
+                for (int i = 0; i < n; i++)
+                {
+                    double xx = 0;
+                    for (int j = 0; j < f; j++) xx += d[i * f + j] * d[i * f + j];
+                    for (int c = 0; c < k; c++) q[i * k + c] = (q[i * k + c] + xx + norms[c]) * p[c] * p[c];
+                }
+                break;
             }
         }
-        return result;
+        for (int a = 0; a < q.Length; a++) q[a] = -0.5 * q[a] + constant[a % k];
+        return q;
     }
 
     /// <summary>Writes log-space-normalised responsibilities (as probabilities) into resp; returns the mean log-likelihood.</summary>
-    private double EStep(double[] d, int n, int f, double[] w, double[] m, double[] p, double[] resp)
+    private double EStep(double[] d, double[]? squares, int n, int f, double[] w, double[] m, double[] p, double[] resp)
     {
         int k = NComponents;
-        double[] lp = WeightedLogProb(d, n, f, w, m, p);
+        double[] lp = WeightedLogProb(d, squares, n, f, w, m, p);
         double total = 0;
         for (int i = 0; i < n; i++)
         {
@@ -289,7 +349,7 @@ public sealed class GaussianMixture : Estimator
     {
         double[] d = PredictInput(x, out int n);
         var resp = new double[n * NComponents];
-        EStep(d, n, NFeaturesIn, _weights!, _means!, _precChol!, resp);
+        EStep(d, null, n, NFeaturesIn, _weights!, _means!, _precChol!, resp);
         return Tensor.FromArray(resp, n, NComponents);
     }
 
@@ -300,7 +360,7 @@ public sealed class GaussianMixture : Estimator
     {
         double[] d = PredictInput(x, out int n);
         int k = NComponents;
-        double[] lp = WeightedLogProb(d, n, NFeaturesIn, _weights!, _means!, _precChol!);
+        double[] lp = WeightedLogProb(d, null, n, NFeaturesIn, _weights!, _means!, _precChol!);
         var labels = new long[n];
         for (int i = 0; i < n; i++)
             for (int c = 1; c < k; c++) if (lp[i * k + c] > lp[i * k + labels[i]]) labels[i] = c;
@@ -316,7 +376,7 @@ public sealed class GaussianMixture : Estimator
     {
         double[] d = PredictInput(x, out int n, method);
         int k = NComponents;
-        double[] lp = WeightedLogProb(d, n, NFeaturesIn, _weights!, _means!, _precChol!);
+        double[] lp = WeightedLogProb(d, null, n, NFeaturesIn, _weights!, _means!, _precChol!);
         return Enumerable.Range(0, n).Select(i => LogSumExp(lp.AsSpan(i * k, k))).ToArray();
     }
 

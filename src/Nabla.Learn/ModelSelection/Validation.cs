@@ -76,7 +76,7 @@ public static class Validation
     [
         "accuracy", "precision", "precision_micro", "precision_macro", "precision_weighted",
         "recall", "recall_micro", "recall_macro", "recall_weighted", "f1", "f1_micro", "f1_macro", "f1_weighted",
-        "roc_auc", "neg_log_loss", "r2", "neg_mean_squared_error", "neg_mean_absolute_error",
+        "roc_auc", "roc_auc_ovr", "roc_auc_ovo", "roc_auc_ovr_weighted", "roc_auc_ovo_weighted", "neg_log_loss", "r2", "neg_mean_squared_error", "neg_mean_absolute_error",
     ];
 
     /// <summary>Fits a fresh clone of <paramref name="estimator"/> on each training fold and scores it on the test fold.
@@ -88,8 +88,10 @@ public static class Validation
     /// otherwise (scikit-learn's <c>cv=5</c>).</param>
     /// <param name="scoring">Names from <see cref="Scorings"/> ("accuracy", "f1_macro", "roc_auc", …); none means the
     /// estimator's own <see cref="IPredictor.Score"/>, reported as "score". The "neg_" scores are negated losses so that
-    /// larger is better; "roc_auc" and "neg_log_loss" need an <see cref="IProbabilisticClassifier"/>, and
-    /// "roc_auc" a binary one (it scores the probability of the larger class).</param>
+    /// larger is better; "roc_auc*" and "neg_log_loss" need an <see cref="IProbabilisticClassifier"/>; "roc_auc" a
+    /// binary one (it scores the probability of the larger class), "roc_auc_ovr", "roc_auc_ovo" and their "_weighted"
+    /// forms a multi-class one (<see cref="Classification.RocAucScore(Tensor, Tensor, MultiClass, Average)"/>; each test
+    /// fold must hold every class).</param>
     /// <exception cref="ArgumentException">An unknown scoring name, or a scoring the estimator cannot support.</exception>
     public static CrossValidateResult CrossValidate(IPredictor estimator, Tensor x, Tensor y, ICrossValidator? cv = null, params string[] scoring)
     {
@@ -120,11 +122,17 @@ public static class Validation
     private static double Score(string name, IPredictor model, Tensor x, Tensor y)
     {
         if (name == "score") return model.Score(x, y);
-        if (name is "roc_auc" or "neg_log_loss")
+        if (name.StartsWith("roc_auc", StringComparison.Ordinal) || name == "neg_log_loss")
         {
             if (model is not IProbabilisticClassifier c) throw new ArgumentException($"CrossValidate: '{name}' needs class probabilities (an IProbabilisticClassifier), got {model.GetType().Name}.");
             Tensor proba = c.PredictProba(x);
             if (name == "neg_log_loss") return -Classification.LogLoss(y, proba, c.Classes);
+            if (name != "roc_auc")
+            {
+                // roc_auc_{ovr,ovo}[_weighted]: the multi-class AUC of the probabilities (scikit-learn's scorers of those names).
+                MultiClass mode = name.Contains("ovo", StringComparison.Ordinal) ? MultiClass.Ovo : MultiClass.Ovr;
+                return Classification.RocAucScore(y, proba, mode, name.EndsWith("weighted", StringComparison.Ordinal) ? Average.Weighted : Average.Macro);
+            }
             if (proba.Size(1) != 2) throw new ArgumentException($"CrossValidate: 'roc_auc' needs two classes, the model has {proba.Size(1)}.");
             double positive = Input.Doubles(c.Classes)[1];
             return Classification.RocAucScore(y, proba.Select(1, 1).Contiguous(), positive);

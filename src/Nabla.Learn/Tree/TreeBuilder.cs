@@ -1,7 +1,17 @@
+using System.Runtime.CompilerServices;
+
 namespace Nabla.Learn.Tree;
 
-/// <summary>Depth-first construction of a binary decision tree on dense double data, following scikit-learn's
-/// <c>BestSplitter</c> and <c>DepthFirstTreeBuilder</c>.</summary>
+/// <summary>Depth-first construction of a binary decision tree, following scikit-learn's <c>BestSplitter</c> and
+/// <c>DepthFirstTreeBuilder</c>, with the split search done on histograms over each feature's distinct values.</summary>
+/// <remarks>
+/// A node owns a contiguous range of the sample array (partitioned stably in place, as scikit-learn's splitter does).
+/// For each examined feature the node's samples are counted per distinct value (<see cref="BinnedFeatures"/>), and the
+/// candidate splits are the boundaries between consecutive distinct values present in the node, visited in increasing
+/// order: the same candidates, with the same left/right statistics, as a scan over the node's sorted values, at
+/// O(n + distinct values) per feature instead of O(n log n). The hot loops are compiled fully optimised from the first
+/// call (AggressiveOptimization): a fit runs them once, so tiered compilation would leave much of it to unoptimised code.
+/// </remarks>
 internal sealed class TreeBuilder
 {
     /// <summary>scikit-learn's FEATURE_THRESHOLD: values closer than this count as equal, so no split falls between them.</summary>
@@ -10,14 +20,16 @@ internal sealed class TreeBuilder
     /// <summary>Impurities at or below this make a node a leaf (scikit-learn's EPSILON, the float64 machine epsilon).</summary>
     private const double Epsilon = 2.220446049250313e-16;
 
-    private readonly double[] _x;
-    private readonly int _f;
+    private readonly BinnedFeatures _bins;
     private readonly int[] _classCodes;
     private readonly double[] _y;
-    private readonly int _k;
+    private readonly int _k, _width;
     private readonly Criterion _criterion;
     private readonly int _maxDepth, _minSplit, _minLeaf, _maxFeatures;
     private readonly Generator? _generator;
+    private readonly int[] _rows, _spill, _features, _present, _stamp, _nodeClass, _nodeWeight, _classHist, _weight;
+    private readonly double[] _valueHist, _nodeY, _left, _right;
+    private int _stampValue;
 
     public readonly List<int> Feature = [], Left = [], Right = [];
     public readonly List<double> Threshold = [];
@@ -26,56 +38,78 @@ internal sealed class TreeBuilder
 
     /// <summary>Builds the tree. For classification <paramref name="k"/> &gt; 0 and <paramref name="codes"/> holds
     /// class indices; for regression k = 0 and <paramref name="y"/> holds targets.</summary>
-    /// <remarks>With a generator, each node examines the features in a fresh random order and stops after
-    /// <paramref name="maxFeatures"/> non-constant ones once a valid split is found (scikit-learn's max_features rule);
-    /// <paramref name="rows"/> lists the training rows, repeated for a bootstrap sample.</remarks>
-    public TreeBuilder(double[] x, int[] rows, int f, int[] codes, double[] y, int k, Criterion criterion, int maxDepth, int minSplit, int minLeaf,
-                       int maxFeatures, Generator? generator)
+    /// <remarks>With a generator, each node draws features in random order (a lazy Fisher–Yates shuffle) and stops
+    /// after <paramref name="maxFeatures"/> non-constant ones (scikit-learn's max_features rule; constant features do not
+    /// count); without one, all features are examined in index order. <paramref name="rows"/> lists the training rows,
+    /// each once; it is used as the working sample array. <paramref name="weights"/> (indexed by row, null for all 1)
+    /// gives each row's multiplicity, as a bootstrap sample draws it: counts, sums and the sample-count limits are
+    /// those of the sample with the repeated rows, while each node touches each distinct row once.</remarks>
+    public TreeBuilder(BinnedFeatures bins, int[] rows, int[]? weights, int[] codes, double[] y, int k, Criterion criterion, int maxDepth, int minSplit,
+                       int minLeaf, int maxFeatures, Generator? generator)
     {
-        (_x, _f, _classCodes, _y, _k, _criterion) = (x, f, codes, y, k, criterion);
+        _weight = weights ?? Enumerable.Repeat(1, bins.N).ToArray();
+        (_bins, _classCodes, _y, _k, _criterion) = (bins, codes, y, k, criterion);
         (_maxDepth, _minSplit, _minLeaf, _maxFeatures, _generator) = (maxDepth, minSplit, minLeaf, maxFeatures, generator);
+        int f = bins.F, n = rows.Length;
+        _width = k > 0 ? k : 3;
+        (_rows, _spill) = (rows, new int[n]);
+        _features = Enumerable.Range(0, f).ToArray();
+        (_present, _stamp) = (new int[bins.MaxBins], new int[bins.MaxBins]);
+        // Classification counts per (value, class) as integers (exact, and integer increments are cheaper); regression
+        // keeps (Σy, Σy², n) per value.
+        (_classHist, _valueHist) = k > 0 ? (new int[bins.MaxBins * k], Array.Empty<double>()) : ([], new double[bins.MaxBins * 3]);
+        (_nodeClass, _nodeY, _nodeWeight) = (k > 0 ? new int[n] : [], k > 0 ? [] : new double[n], new int[n]);
+        (_left, _right) = (new double[_width], new double[_width]);
         Importances = new double[f];
-        Build(rows, 0);
+        Build(0, n, 0);
         double total = Importances.Sum();
         if (total > 0) for (int j = 0; j < f; j++) Importances[j] /= total;
     }
 
-    /// <summary>Per-node statistics: class counts (classification) or (Σy, Σy², n) (regression).</summary>
-    private double[] Stats(ReadOnlySpan<int> rows)
+    /// <summary>Node statistics: class counts (classification) or (Σy, Σy², n) (regression), summed in sample order
+    /// with each row counted by its weight; and the weighted sample count.</summary>
+    private double[] Stats(int start, int end, out int count)
     {
-        var s = new double[_k > 0 ? _k : 3];
-        foreach (int i in rows)
+        var s = new double[_width];
+        count = 0;
+        for (int t = start; t < end; t++)
         {
-            if (_k > 0) s[_classCodes[i]]++;
+            int i = _rows[t], w = _weight[i];
+            count += w;
+            if (_k > 0) s[_classCodes[i]] += w;
             else
             {
-                s[0] += _y[i];
-                s[1] += _y[i] * _y[i];
-                s[2]++;
+                s[0] += w * _y[i];
+                s[1] += w * _y[i] * _y[i];
+                s[2] += w;
             }
         }
         return s;
     }
 
-    private double Impurity(double[] s, double n)
+    private double Impurity(ReadOnlySpan<double> s, double n)
     {
+        double sum = 0;
         switch (_criterion)
         {
             case Criterion.Gini:
-                return 1 - s.Sum(c => (c / n) * (c / n));
+                // 1 − Σ_c n_c² / n², as scikit-learn's Gini criterion computes it.
+                foreach (double c in s) sum += c * c;
+                return 1 - sum / (n * n);
             case Criterion.Entropy:
-                return -s.Where(c => c > 0).Sum(c => c / n * Math.Log2(c / n));
+                // −Σ_c p_c log₂ p_c over the classes present.
+                foreach (double c in s) if (c > 0) sum += c / n * Math.Log2(c / n);
+                return -sum;
             default:
                 double mean = s[0] / n;
                 return s[1] / n - mean * mean;
         }
     }
 
-    private int Build(int[] rows, int depth)
+    private int Build(int start, int end, int depth)
     {
         int node = Feature.Count;
-        double[] stats = Stats(rows);
-        int n = rows.Length;
+        double[] stats = Stats(start, end, out int n);
         double impurity = Impurity(stats, n);
         Feature.Add(-1);
         Threshold.Add(double.NaN);
@@ -83,69 +117,161 @@ internal sealed class TreeBuilder
         Right.Add(-1);
         Value.Add(_k > 0 ? stats.Select(c => c / n).ToArray() : [stats[0] / n]);
         if (depth >= _maxDepth || n < _minSplit || n < 2 * _minLeaf || impurity <= Epsilon) return node;
-        (int feature, double threshold, double improvement) = BestSplit(rows, stats, n, impurity);
+        (int feature, int code, double threshold, double improvement) = BestSplit(start, end, n, stats, impurity);
         if (feature < 0) return node;
-        int[] left = rows.Where(i => _x[i * _f + feature] <= threshold).ToArray();
-        int[] right = rows.Where(i => _x[i * _f + feature] > threshold).ToArray();
+        int mid = Partition(start, end, feature, code);
         Importances[feature] += improvement;
         Feature[node] = feature;
         Threshold[node] = threshold;
-        Left[node] = Build(left, depth + 1);
-        Right[node] = Build(right, depth + 1);
+        Left[node] = Build(start, mid, depth + 1);
+        Right[node] = Build(mid, end, depth + 1);
         return node;
     }
 
-    /// <summary>The split of largest weighted impurity decrease n·I − n_L·I_L − n_R·I_R over all features and all
-    /// positions between distinct sorted values (respecting the minimum leaf size); the first found wins ties.</summary>
-    private (int Feature, double Threshold, double Improvement) BestSplit(int[] rows, double[] total, int n, double impurity)
+    /// <summary>Moves the samples whose rank on <paramref name="feature"/> is at most <paramref name="code"/> to the
+    /// front of the range, keeping the order on both sides; returns where the right child starts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int Partition(int start, int end, int feature, int code)
     {
-        int bestFeature = -1;
-        double bestThreshold = 0, bestImprovement = 0, bestChildren = double.PositiveInfinity;
-        int[] order = (int[])rows.Clone();
-        var left = new double[total.Length];
-        int[] features = Enumerable.Range(0, _f).ToArray();
-        if (_generator is not null)
-            for (int i = _f - 1; i > 0; i--)
-            {
-                int r = (int)_generator.NextBounded((ulong)(i + 1));
-                (features[i], features[r]) = (features[r], features[i]);
-            }
-        int visited = 0;
-        foreach (int j in features)
+        ReadOnlySpan<int> column = _bins.Codes.AsSpan(feature * _bins.N, _bins.N);
+        int l = start, r = 0;
+        for (int t = start; t < end; t++)
         {
-            if (visited >= _maxFeatures && bestFeature >= 0) break;
-            int feature = j;
-            Array.Sort(order, (a, b) => _x[a * _f + feature].CompareTo(_x[b * _f + feature]));
-            if (_x[order[^1] * _f + j] <= _x[order[0] * _f + j] + FeatureThreshold) continue;
-            visited++;
-            Array.Clear(left);
-            for (int p = 1; p < n; p++)
+            int i = _rows[t];
+            if (column[i] <= code) _rows[l++] = i;
+            else _spill[r++] = i;
+        }
+        _spill.AsSpan(0, r).CopyTo(_rows.AsSpan(l));
+        return l;
+    }
+
+    /// <summary>The split of largest weighted impurity decrease n·I − n_L·I_L − n_R·I_R over the examined features and
+    /// all boundaries between distinct values present (respecting the minimum leaf size); the first found wins ties.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private (int Feature, int Code, double Threshold, double Improvement) BestSplit(int start, int end, int n, double[] total, double impurity)
+    {
+        int rowCount = end - start, f = _bins.F, w = _width;
+        int bestFeature = -1, bestCode = 0;
+        double bestThreshold = 0, bestChildren = double.PositiveInfinity;
+        for (int t = 0; t < rowCount; t++)
+        {
+            int i = _rows[start + t];
+            _nodeWeight[t] = _weight[i];
+            if (_k > 0) _nodeClass[t] = _classCodes[i];
+            else _nodeY[t] = _y[i];
+        }
+        ReadOnlySpan<int> rows = _rows.AsSpan(start, rowCount);
+        int visited = 0;
+        for (int drawn = 0; drawn < f; drawn++)
+        {
+            if (_generator is not null)
             {
-                int moved = order[p - 1];
-                if (_k > 0) left[_classCodes[moved]]++;
+                if (visited >= _maxFeatures) break;
+                int r = drawn + (int)_generator.NextBounded((ulong)(f - drawn));
+                (_features[drawn], _features[r]) = (_features[r], _features[drawn]);
+            }
+            int j = _features[drawn];
+            double[] values = _bins.Values[j];
+            int present = Histogram(rows, _bins.Codes.AsSpan(j * _bins.N, _bins.N), values.Length);
+            if (values[_present[present - 1]] <= values[_present[0]] + FeatureThreshold)
+            {
+                Clear(present);
+                continue;
+            }
+            visited++;
+            Array.Clear(_left);
+            int p = 0;
+            for (int b = 0; b < present - 1; b++)
+            {
+                int code = _present[b];
+                if (_k > 0)
+                {
+                    ReadOnlySpan<int> bin = _classHist.AsSpan(code * w, w);
+                    for (int c = 0; c < w; c++)
+                    {
+                        _left[c] += bin[c];
+                        p += bin[c];
+                    }
+                }
                 else
                 {
-                    left[0] += _y[moved];
-                    left[1] += _y[moved] * _y[moved];
-                    left[2]++;
+                    ReadOnlySpan<double> bin = _valueHist.AsSpan(code * 3, 3);
+                    for (int c = 0; c < 3; c++) _left[c] += bin[c];
+                    p += (int)bin[2];
                 }
-                double prev = _x[moved * _f + j], cur = _x[order[p] * _f + j];
+                double prev = values[code], cur = values[_present[b + 1]];
                 if (cur <= prev + FeatureThreshold || p < _minLeaf || n - p < _minLeaf) continue;
-                double[] right = total.Select((t, c) => t - left[c]).ToArray();
-                double children = p * Impurity(left, p) + (n - p) * Impurity(right, n - p);
+                for (int c = 0; c < w; c++) _right[c] = total[c] - _left[c];
+                double children = p * Impurity(_left, p) + (n - p) * Impurity(_right, n - p);
                 // A split must beat the best so far by more than round-off (1e-12 relative, ~4500 ε): the same partition
                 // reached through another feature sums its impurities in another order, and must count as a tie.
                 if (children < bestChildren - 1e-12 * Math.Abs(bestChildren) || bestFeature < 0)
                 {
-                    bestChildren = children;
-                    bestFeature = j;
+                    (bestChildren, bestFeature, bestCode) = (children, j, code);
                     // Midpoint, falling back to the lower value when rounding lands on the upper one (scikit-learn).
                     double mid = prev / 2 + cur / 2;
                     bestThreshold = mid == cur || double.IsInfinity(mid) ? prev : mid;
                 }
             }
+            Clear(present);
         }
-        if (bestFeature >= 0) bestImprovement = n * impurity - bestChildren;
-        return bestImprovement > 0 ? (bestFeature, bestThreshold, bestImprovement) : (-1, 0, 0);
+        double bestImprovement = bestFeature >= 0 ? n * impurity - bestChildren : 0;
+        return bestImprovement > 0 ? (bestFeature, bestCode, bestThreshold, bestImprovement) : (-1, 0, 0, 0);
+    }
+
+    /// <summary>Counts the node's (weighted) samples per distinct value of one feature into the histogram and lists
+    /// the values present, in increasing order, in <c>_present</c>; returns how many there are.</summary>
+    /// <remarks>Each value is marked when first met (a stamp per fill, so marks never need clearing); the marked list
+    /// is then sorted, or, when sorting u values would cost more than scanning all the feature's values in order
+    /// (u log₂ u &gt; bins), replaced by that scan.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int Histogram(ReadOnlySpan<int> rows, ReadOnlySpan<int> column, int bins)
+    {
+        int n = rows.Length, k = _k, present = 0;
+        int stamp = ++_stampValue;
+        int[] marks = _stamp, list = _present;
+        ReadOnlySpan<int> weights = _nodeWeight.AsSpan(0, n);
+        if (k > 0)
+        {
+            int[] hist = _classHist;
+            ReadOnlySpan<int> classes = _nodeClass.AsSpan(0, n);
+            for (int t = 0; t < n; t++)
+            {
+                int code = column[rows[t]];
+                if (marks[code] != stamp) (marks[code], list[present++]) = (stamp, code);
+                hist[code * k + classes[t]] += weights[t];
+            }
+        }
+        else
+        {
+            double[] hist = _valueHist;
+            for (int t = 0; t < n; t++)
+            {
+                int code = column[rows[t]];
+                if (marks[code] != stamp) (marks[code], list[present++]) = (stamp, code);
+                double y = _nodeY[t], w = weights[t];
+                hist[code * 3] += w * y;
+                hist[code * 3 + 1] += w * y * y;
+                hist[code * 3 + 2] += w;
+            }
+        }
+        if ((double)present * Math.Log2(present + 1) > bins)
+        {
+            present = 0;
+            for (int code = 0; code < bins; code++)
+                if (marks[code] == stamp) list[present++] = code;
+        }
+        else Array.Sort(list, 0, present);
+        return present;
+    }
+
+    private void Clear(int present)
+    {
+        for (int b = 0; b < present; b++)
+        {
+            int code = _present[b];
+            if (_k > 0) Array.Clear(_classHist, code * _k, _k);
+            else Array.Clear(_valueHist, code * 3, 3);
+        }
     }
 }

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Reflection;
+using Nabla.Learn;
+using Nabla.Learn.Tree;
+
+namespace Nabla.Cli.Commands;
+
+/// <summary>The estimators <c>nabla fit</c> and <c>nabla cv</c> know, by scikit-learn-style snake_case name, and
+/// <c>--param k=v</c> applied to their init-only properties by reflection.</summary>
+/// <remarks>Names map to type names in Nabla.Learn, resolved when asked, so an estimator that is not built into this
+/// version is simply absent from <see cref="Names"/>.</remarks>
+internal static class EstimatorRegistry
+{
+    private static readonly (string Name, string Type)[] Entries =
+    [
+        ("logistic_regression", "Nabla.Learn.LinearModel.LogisticRegression"),
+        ("perceptron", "Nabla.Learn.LinearModel.Perceptron"),
+        ("sgd_classifier", "Nabla.Learn.LinearModel.SgdClassifier"),
+        ("decision_tree", "Nabla.Learn.Tree.DecisionTreeClassifier"),
+        ("random_forest", "Nabla.Learn.Ensemble.RandomForestClassifier"),
+        ("svc", "Nabla.Learn.Svm.Svc"),
+        ("linear_svc", "Nabla.Learn.Svm.LinearSvc"),
+        ("gradient_boosting", "Nabla.Learn.Ensemble.GradientBoostingClassifier"),
+        ("hist_gradient_boosting", "Nabla.Learn.Ensemble.HistGradientBoostingClassifier"),
+        ("linear_regression", "Nabla.Learn.LinearModel.LinearRegression"),
+        ("ridge", "Nabla.Learn.LinearModel.Ridge"),
+        ("lasso", "Nabla.Learn.LinearModel.Lasso"),
+        ("glm", "Nabla.Learn.LinearModel.GeneralizedLinearRegressor"),
+        ("decision_tree_regressor", "Nabla.Learn.Tree.DecisionTreeRegressor"),
+        ("random_forest_regressor", "Nabla.Learn.Ensemble.RandomForestRegressor"),
+    ];
+
+    /// <summary>The names whose types exist in this build, in table order.</summary>
+    public static IEnumerable<string> Names => Entries.Where(e => Resolve(e.Type) is not null).Select(e => e.Name);
+
+    private static Type? Resolve(string typeName) => typeof(Estimator).Assembly.GetType(typeName);
+
+    /// <summary>A new estimator of the named kind with the given parameters set.</summary>
+    /// <exception cref="ArgumentException">An unknown name, parameter or value (the message lists what is accepted).</exception>
+    public static IPredictor Create(string name, IEnumerable<string> parameters)
+    {
+        Type type = Entries.Where(e => e.Name == name).Select(e => Resolve(e.Type)).FirstOrDefault()
+                    ?? throw new ArgumentException($"unknown estimator '{name}'; known: {string.Join(", ", Names)}.");
+        var estimator = (IPredictor)Activator.CreateInstance(type)!;
+        foreach (string p in parameters)
+        {
+            int eq = p.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) throw new ArgumentException($"--param '{p}': expected name=value.");
+            Set(estimator, p[..eq].Trim(), p[(eq + 1)..].Trim());
+        }
+        return estimator;
+    }
+
+    /// <summary>Sets one init-only property; the name may be scikit-learn's snake_case (max_depth → MaxDepth).</summary>
+    private static void Set(object estimator, string name, string text)
+    {
+        Type type = estimator.GetType();
+        string key = name.Replace("_", "", StringComparison.Ordinal);
+        PropertyInfo[] settable = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true }).ToArray();
+        PropertyInfo property = settable.FirstOrDefault(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"{type.Name} has no parameter '{name}'; parameters: {string.Join(", ", settable.Select(p => p.Name))}.");
+        object? value;
+        try
+        {
+            value = Parse(text, property.PropertyType);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+        {
+            throw new ArgumentException($"{type.Name}.{property.Name}: cannot read '{text}' as {Describe(property.PropertyType)}.", e);
+        }
+        property.SetValue(estimator, value);
+    }
+
+    private static string Describe(Type t)
+    {
+        Type u = Nullable.GetUnderlyingType(t) ?? t;
+        return u.IsEnum ? $"one of {string.Join(", ", Enum.GetNames(u))}" : u == typeof(MaxFeatures) ? "sqrt, log2, a count or a fraction" : u.Name;
+    }
+
+    private static object? Parse(string text, Type type)
+    {
+        Type? inner = Nullable.GetUnderlyingType(type);
+        if (inner is not null && text is "none" or "None" or "null") return null;
+        Type t = inner ?? type;
+        if (t == typeof(int)) return int.Parse(text, CultureInfo.InvariantCulture);
+        if (t == typeof(long)) return long.Parse(text, CultureInfo.InvariantCulture);
+        if (t == typeof(double)) return double.Parse(text, CultureInfo.InvariantCulture);
+        if (t == typeof(bool)) return bool.Parse(text);
+        if (t == typeof(string)) return text;
+        // Enums by name, ignoring case and underscores: penalty=l2, criterion=entropy, loss=modified_huber.
+        if (t.IsEnum) return Enum.Parse(t, text.Replace("_", "", StringComparison.Ordinal), ignoreCase: true);
+        if (t == typeof(MaxFeatures)) return MaxFeatures.Parse(text);
+        throw new ArgumentException($"parameters of type {t.Name} cannot be given on the command line.");
+    }
+}
