@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Nabla.Models.Gpt;
+using Nabla.Models;
 using Nabla.Models.Text;
 using Nabla.Optim;
 
