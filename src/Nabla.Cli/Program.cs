@@ -14,6 +14,7 @@ internal static class Program
         var root = new RootCommand("nabla: deep learning and machine learning in pure C#")
         {
             TrainCommand.Create(), EvalCommand.Create(), PredictCommand.Create(), InfoCommand.Create(),
+            GenerateCommand.Create(),
         };
         try
         {

@@ -44,6 +44,7 @@ internal static class TrainCommand
             model, hidden, activation, dataset, dataDir, epochs, batch, optimizer, lr, momentum, weightDecay, scheduler, seed,
             threads, output, resume, noHeader, labelColumn,
         };
+        command.Subcommands.Add(TrainGptCommand.Create());
         command.SetAction(parse =>
         {
             if (parse.GetValue(threads) is int t) Threading.NumThreads = t;
