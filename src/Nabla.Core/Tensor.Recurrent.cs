@@ -68,4 +68,93 @@ public partial class Tensor
             System.Numerics.Tensors.TensorPrimitives.Add(target, g.Slice(i * d, d), target);
         }
     }
+
+    /// <summary>One direction of an LSTM layer over a whole sequence, fused: per step the recurrent product, PyTorch's
+    /// gate equations and the state update, with backpropagation through time as its own backward. PyTorch: the
+    /// recurrence inside <c>torch.nn.LSTM</c> (<c>torch._VF.lstm</c>).</summary>
+    /// <remarks>
+    /// <para>Shapes: gatesInput (T, B, 4H) — or (B, T, 4H) with batchFirst — holding x·W_ihᵀ + b_ih + b_hh for every
+    /// step (one GEMM by the caller); weightHh (4H, H); h0 and c0 (B, H). Output (T, B, H) or (B, T, H), hN and
+    /// cN (B, H).</para>
+    /// <para>Per step, gates = gatesInput_t + h·W_hhᵀ split as (i, f, g, o): i, f, o = σ(·), g = tanh(·);
+    /// c' = f⊙c + i⊙g; h' = o⊙tanh(c'). reverse runs t = T − 1 … 0. With lengths, sequence b stops after
+    /// lengths[b] steps: later outputs are 0 and its state is carried, so hN, cN are the state at its own length
+    /// (with reverse, its first step is lengths[b] − 1), as PyTorch on a packed sequence.</para>
+    /// <para>Tested against the per-step composite (Linear, Sigmoid, Tanh, Mul) and PyTorch's nn.LSTM.</para>
+    /// </remarks>
+    /// <param name="gatesInput">The input part of the gates (T, B, 4H), biases included.</param>
+    /// <param name="weightHh">W_hh (4H, H).</param>
+    /// <param name="h0">Initial hidden state (B, H).</param>
+    /// <param name="c0">Initial cell state (B, H).</param>
+    /// <param name="batchFirst">gatesInput and the output are (B, T, ·).</param>
+    /// <param name="reverse">Run the steps backwards in time.</param>
+    /// <param name="lengths">Valid steps of each sequence, B values in [0, T], or null for all T.</param>
+    /// <exception cref="ArgumentException">Shapes or dtypes disagree, or a length is outside [0, T]; the message
+    /// names the shapes.</exception>
+    public static (Tensor Output, Tensor HN, Tensor CN) LstmSequence(Tensor gatesInput, Tensor weightHh, Tensor h0, Tensor c0,
+        bool batchFirst = false, bool reverse = false, int[]? lengths = null)
+    {
+        ArgumentNullException.ThrowIfNull(gatesInput);
+        ArgumentNullException.ThrowIfNull(weightHh);
+        ArgumentNullException.ThrowIfNull(h0);
+        ArgumentNullException.ThrowIfNull(c0);
+        const string Op = nameof(LstmSequence);
+        RequireFloat(gatesInput, Op);
+        if (gatesInput.Dim != 3 || weightHh.Dim != 2 || weightHh.ShapeArray[0] != gatesInput.ShapeArray[2] || weightHh.ShapeArray[0] != 4 * weightHh.ShapeArray[1])
+            throw new ArgumentException($"{Op}: gatesInput {gatesInput.ShapeString} must be (T, B, 4H) and weightHh {weightHh.ShapeString} (4H, H).");
+        int t = gatesInput.ShapeArray[batchFirst ? 1 : 0], b = gatesInput.ShapeArray[batchFirst ? 0 : 1], h = weightHh.ShapeArray[1];
+        foreach ((Tensor s, string name) in new[] { (h0, "h0"), (c0, "c0") })
+        {
+            if (s.Dim != 2 || s.ShapeArray[0] != b || s.ShapeArray[1] != h)
+                throw new ArgumentException($"{Op}: {name} {s.ShapeString} must be (B, H) = ({b}, {h}) for gatesInput {gatesInput.ShapeString}.");
+        }
+        DType dt = gatesInput.DType;
+        if (weightHh.DType != dt || h0.DType != dt || c0.DType != dt)
+            throw new ArgumentException($"{Op}: gatesInput, weightHh, h0 and c0 must share a dtype, got {dt}, {weightHh.DType}, {h0.DType}, {c0.DType}.");
+        int[] lens = lengths is null ? [] : (int[])lengths.Clone();
+        if (lengths is not null && (lens.Length != b || lens.Any(l => l < 0 || l > t)))
+            throw new ArgumentException($"{Op}: lengths [{string.Join(", ", lens)}] must be {b} values in [0, {t}].");
+        var shape = new Kernels.LstmShape(t, b, h, batchFirst, reverse);
+        int rows = t * b;
+        Tensor gx = gatesInput.ContiguousRaw(), w = weightHh.ContiguousRaw(), hc = h0.ContiguousRaw(), cc = c0.ContiguousRaw();
+        // packed = [y (rows, H); hN (B, H); cN (B, H)]: one recorded output, so one backward sees all three gradients.
+        Tensor packed = AllocateUninitialized(dt, [rows + 2 * b, h]);
+        Tensor gates = AllocateUninitialized(dt, [rows, 4 * h]);
+        Tensor hPrev = AllocateUninitialized(dt, [rows, h]), cPrev = AllocateUninitialized(dt, [rows, h]), tanhC = AllocateUninitialized(dt, [rows, h]);
+        if (dt == DType.Float32) LstmForward<float>(shape, gx, w, hc, cc, lens, packed, gates, hPrev, cPrev, tanhC);
+        else LstmForward<double>(shape, gx, w, hc, cc, lens, packed, gates, hPrev, cPrev, tanhC);
+        Tensor recorded = Graph.Record(packed, Op, [gatesInput, weightHh, h0, c0], g =>
+        {
+            Tensor gc = g.ContiguousRaw();
+            Tensor dgx = AllocateUninitialized(dt, [rows, 4 * h]), dw = AllocateUninitialized(dt, [4 * h, h]);
+            Tensor dh0 = AllocateUninitialized(dt, [b, h]), dc0 = AllocateUninitialized(dt, [b, h]);
+            if (dt == DType.Float32) LstmBackward<float>(shape, w, lens, gates, hPrev, cPrev, tanhC, gc, dgx, dw, dh0, dc0);
+            else LstmBackward<double>(shape, w, lens, gates, hPrev, cPrev, tanhC, gc, dgx, dw, dh0, dc0);
+            return [dgx.Reshape(gatesInput.ShapeArray), dw, dh0, dc0];
+        });
+        int[] outShape = batchFirst ? [b, t, h] : [t, b, h];
+        return (recorded.Narrow(0, 0, rows).Reshape(outShape), recorded.Narrow(0, rows, b), recorded.Narrow(0, rows + b, b));
+    }
+
+    private static void LstmForward<T>(Kernels.LstmShape shape, Tensor gx, Tensor w, Tensor h0, Tensor c0, int[] lengths, Tensor packed,
+        Tensor gates, Tensor hPrev, Tensor cPrev, Tensor tanhC)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int rows = shape.Steps * shape.Batch, bh = shape.Batch * shape.Hidden;
+        Span<T> p = packed.AsSpan<T>();
+        Kernels.Lstm.Forward<T>(shape, gx.AsSpan<T>(), w.AsSpan<T>(), h0.AsSpan<T>(), c0.AsSpan<T>(), lengths,
+            p[..(rows * shape.Hidden)], p.Slice(rows * shape.Hidden, bh), p.Slice(rows * shape.Hidden + bh, bh),
+            gates.AsSpan<T>(), hPrev.AsSpan<T>(), cPrev.AsSpan<T>(), tanhC.AsSpan<T>());
+    }
+
+    private static void LstmBackward<T>(Kernels.LstmShape shape, Tensor w, int[] lengths, Tensor gates, Tensor hPrev, Tensor cPrev,
+        Tensor tanhC, Tensor g, Tensor dgx, Tensor dw, Tensor dh0, Tensor dc0)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int rows = shape.Steps * shape.Batch, bh = shape.Batch * shape.Hidden;
+        ReadOnlySpan<T> gs = g.AsSpan<T>();
+        Kernels.Lstm.Backward<T>(shape, w.AsSpan<T>(), lengths, gates.AsSpan<T>(), hPrev.AsSpan<T>(), cPrev.AsSpan<T>(), tanhC.AsSpan<T>(),
+            gs[..(rows * shape.Hidden)], gs.Slice(rows * shape.Hidden, bh), gs.Slice(rows * shape.Hidden + bh, bh),
+            dgx.AsSpan<T>(), dw.AsSpan<T>(), dh0.AsSpan<T>(), dc0.AsSpan<T>(), GC.AllocateUninitializedArray<T>(bh));
+    }
 }

@@ -7,6 +7,7 @@ namespace Nabla.Cli.Tests;
 
 /// <summary>The nabla command line, run in-process on the embedded digits: one class, so that the tests that
 /// redirect the console never run at the same time.</summary>
+[Collection("console")]
 public sealed class CliTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "nabla-cli-" + Guid.NewGuid().ToString("N"));

@@ -38,11 +38,12 @@ internal static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its checkpoint" };
         var noHeader = new Option<bool>("--no-header") { Description = "The CSV has no header row" };
         var labelColumn = new Option<int>("--label-column") { Description = "CSV label column (negative counts from the end)", DefaultValueFactory = _ => -1 };
+        var augment = new Option<bool>("--augment") { Description = "Augment the training images each epoch (seeded): crop+flip (fashion-mnist), crop (mnist), ±1-pixel shifts (digits)" };
 
         var command = new Command("train", "Train a classifier and write a run directory")
         {
             model, hidden, activation, dataset, dataDir, epochs, batch, optimizer, lr, momentum, weightDecay, scheduler, seed,
-            threads, output, resume, noHeader, labelColumn,
+            threads, output, resume, noHeader, labelColumn, augment,
         };
         command.Subcommands.Add(TrainGptCommand.Create());
         command.SetAction(parse =>
@@ -76,6 +77,7 @@ internal static class TrainCommand
                     WeightDecay = parse.GetValue(weightDecay),
                     Scheduler = parse.GetValue(scheduler)!,
                     Seed = parse.GetValue(seed),
+                    Augment = parse.GetValue(augment),
                 };
                 runDir = parse.GetValue(output) ?? Path.Combine("runs",
                     $"{DateTime.Now:yyyyMMdd-HHmmss}-{config.Model}-{Path.GetFileNameWithoutExtension(config.Dataset)}");
@@ -103,6 +105,7 @@ internal static class TrainCommand
     {
         if (config.Epochs <= 0 || config.BatchSize <= 0)
             throw new ArgumentException($"--epochs and --batch-size must be positive (got {config.Epochs} and {config.BatchSize}).");
+        if (config.Augment) Augmentation.Side(config);
         RunData data = RunData.Load(config);
         config = config with
         {
@@ -129,6 +132,7 @@ internal static class TrainCommand
         var train = new Nabla.Data.TensorDataset(data.TrainX, data.TrainY);
         while (trainer.Epoch < config.Epochs)
         {
+            if (config.Augment) train = new Nabla.Data.TensorDataset(Augmentation.Apply(data.TrainX, config, trainer.Epoch), data.TrainY);
             EpochResult r = AnsiConsole.Progress()
                 .AutoClear(true)
                 .HideCompleted(true)

@@ -23,6 +23,7 @@ internal sealed record RunConfig
     public double WeightDecay { get; init; }
     public string Scheduler { get; init; } = "none";
     public long Seed { get; init; }
+    public bool Augment { get; init; }
     public double ValFraction { get; init; } = 0.1;
     public double TestFraction { get; init; } = 0.2;
     public int Features { get; init; }

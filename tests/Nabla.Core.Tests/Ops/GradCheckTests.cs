@@ -197,7 +197,7 @@ public sealed class GradCheckTests
     {
         var covered = OpCatalog.All.SelectMany(c => c.Methods).ToHashSet();
         var ops = typeof(Tensor).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
-            .Where(m => m.ReturnType == typeof(Tensor) || m.ReturnType == typeof(Tensor[]) || m.ReturnType == typeof((Tensor, Tensor)))
+            .Where(m => m.ReturnType == typeof(Tensor) || m.ReturnType == typeof(Tensor[]) || m.ReturnType == typeof((Tensor, Tensor)) || m.ReturnType == typeof((Tensor, Tensor, Tensor)))
             .Select(m => m.Name)
             .Distinct()
             .Where(n => !NotDifferentiable.Contains(n))

@@ -18,5 +18,42 @@ public static partial class OpCatalog
             Reference: x => x[0].IndexSelect(0, EmbIdx.Reshape(-1)).Reshape(2, 3, 3)),
         new("Embedding/padding", ["Embedding"], x => Tensor.Embedding(x[0], EmbIdx, paddingIdx: 2) * EmbKeep.To(x[0].DType), [S(5, 3)],
             Reference: x => x[0].IndexSelect(0, EmbIdx.Reshape(-1)).Reshape(2, 3, 3) * EmbKeep),
+        new("LstmSequence", ["LstmSequence"], x => LstmFlat(x, false, false, null), [S(3, 2, 8), S(8, 2), S(2, 2), S(2, 2)],
+            Reference: x => LstmComposite(x, false, false, null)),
+        new("LstmSequence/batch-first", ["LstmSequence"], x => LstmFlat(x, true, false, null), [S(2, 3, 8), S(8, 2), S(2, 2), S(2, 2)],
+            Reference: x => LstmComposite(x, true, false, null)),
+        new("LstmSequence/reverse-lengths", ["LstmSequence"], x => LstmFlat(x, true, true, [3, 1, 0]), [S(3, 3, 8), S(8, 2), S(3, 2), S(3, 2)],
+            Reference: x => LstmComposite(x, true, true, [3, 1, 0]), Golden: false),
     ];
+
+    /// <summary>LstmSequence's output, h_n and c_n flattened into one vector, so one row checks all three.</summary>
+    private static Tensor LstmFlat(Tensor[] x, bool batchFirst, bool reverse, int[]? lengths)
+    {
+        (Tensor o, Tensor h, Tensor c) = Tensor.LstmSequence(x[0], x[1], x[2], x[3], batchFirst, reverse, lengths);
+        return Tensor.Cat([o.Reshape(-1), h.Reshape(-1), c.Reshape(-1)]);
+    }
+
+    /// <summary>The same recurrence step by step from autograd ops: gates = gx_t + h·W_hhᵀ split (i, f, g, o);
+    /// c' = σ(f)⊙c + σ(i)⊙tanh(g); h' = σ(o)⊙tanh(c'); a finished sequence keeps its state and outputs 0.</summary>
+    private static Tensor LstmComposite(Tensor[] x, bool batchFirst, bool reverse, int[]? lengths)
+    {
+        Tensor gx = batchFirst ? x[0].Transpose(0, 1) : x[0];
+        int steps = gx.Size(0), batch = gx.Size(1);
+        Tensor h = x[2], c = x[3];
+        var outs = new Tensor[steps];
+        for (int s = 0; s < steps; s++)
+        {
+            int t = reverse ? steps - 1 - s : s;
+            Tensor[] g = (gx.Select(0, t) + h.MatMul(x[1].T)).Chunk(4, -1);
+            Tensor c1 = g[1].Sigmoid() * c + g[0].Sigmoid() * g[2].Tanh();
+            Tensor h1 = g[3].Sigmoid() * c1.Tanh();
+            Tensor active = Tensor.FromArray(Enumerable.Range(0, batch).Select(b => lengths is null || t < lengths[b]).ToArray()).Unsqueeze(1);
+            h = Tensor.Where(active, h1, h);
+            c = Tensor.Where(active, c1, c);
+            outs[t] = Tensor.Where(active, h1, 0.0);
+        }
+        Tensor o = Tensor.Stack(outs);
+        if (batchFirst) o = o.Transpose(0, 1);
+        return Tensor.Cat([o.Reshape(-1), h.Reshape(-1), c.Reshape(-1)]);
+    }
 }

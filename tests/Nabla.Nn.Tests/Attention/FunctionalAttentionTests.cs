@@ -27,6 +27,22 @@ public sealed class FunctionalAttentionTests
     }
 
     [Fact]
+    public void Scaling_by_one_over_sqrt_d_keeps_scores_unit_variance_and_the_softmax_unsaturated()
+    {
+        // With q, k ~ N(0, 1)^d, q·k has variance d, so unscaled scores for d = 256 have std ≈ 16 and the softmax
+        // puts almost all weight on one key; dividing by √d brings the std back to ≈ 1.
+        const int d = 256;
+        var g = new Generator(11);
+        Tensor q = Tensor.Randn([64, d], g, DType.Float64), k = Tensor.Randn([64, d], g, DType.Float64);
+        double StdOfScores(double scale) => (q.MatMul(k.T) * scale).Std().Item<double>();
+        Assert.InRange(StdOfScores(1), 14, 18);
+        Assert.InRange(StdOfScores(1 / Math.Sqrt(d)), 0.9, 1.1);
+        double MeanMaxWeight(double? scale) => Tensor.ScaledDotProductAttentionWeights(q, k, scale: scale).Max(-1).Mean().Item<double>();
+        Assert.True(MeanMaxWeight(1) > 0.9, "unscaled: nearly one-hot");
+        Assert.True(MeanMaxWeight(null) < 0.3, "scaled (default 1/√d): spread over many keys");
+    }
+
+    [Fact]
     public void Dropout_zeroes_weights_and_rescales_the_rest()
     {
         // With p = 0.5 every weight is either dropped or doubled; using V = I (S×S) the output is the dropped-out

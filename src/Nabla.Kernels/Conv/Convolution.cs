@@ -1,0 +1,206 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Nabla.Kernels;
+
+/// <summary>2-D convolution (cross-correlation, as in deep learning) by im2col and a matrix product per sample,
+/// forward and the three gradients. PyTorch: <c>torch.nn.functional.conv2d</c> (its input gradient is also
+/// <c>conv_transpose2d</c>'s forward).</summary>
+/// <remarks>
+/// <para>Shapes: x (N, C, H, W); weight (Cout, C/G, KH, KW) for G groups; y (N, Cout, OH, OW). With group index q,
+/// channels q·C/G … and output channels q·Cout/G … form an independent convolution.</para>
+/// <para>Per sample n and group q, with col = <see cref="Im2Col"/> of the sample (C·KH·KW, OH·OW):
+/// y[n, q] = W[q]·col[q] + b; dcol[q] = W[q]ᵀ·dy[n, q], folded back into dx[n]; dW[q] += dy[n, q]·col[q]ᵀ.
+/// Samples are split into fixed contiguous parts run in parallel; each part unfolds one sample at a time into its
+/// own scratch (which stays in cache, and no (N, C·KH·KW, OH·OW) matrix is ever held: backward unfolds again), and
+/// the weight gradient is summed per part and then over parts in order, so a thread count always gives the same
+/// bits. Small products (few channels, the LeNet case) use the register-blocked <see cref="ConvGemm"/>; larger ones
+/// the packed <see cref="Gemm"/>.</para>
+/// </remarks>
+public static class Convolution
+{
+    /// <summary>y = conv(x, W) + b.</summary>
+    /// <param name="x">Input (N, C, H, W).</param>
+    /// <param name="weight">Weight (Cout, C/G·KH·KW).</param>
+    /// <param name="bias">Bias (Cout), or empty.</param>
+    /// <param name="y">Output (N, Cout, OH, OW).</param>
+    /// <param name="g">Geometry of the input sweep.</param>
+    /// <param name="outChannels">Cout.</param>
+    /// <param name="groups">G, dividing C and Cout.</param>
+    /// <exception cref="ArgumentException">A span is shorter than the geometry requires.</exception>
+    public static unsafe void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y,
+                                         ConvGeometry g, int outChannels, int groups)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check(nameof(Forward), x.Length, weight.Length, y.Length, g, outChannels, groups);
+        if (!bias.IsEmpty && bias.Length < outChannels) throw new ArgumentException($"Convolution.Forward: bias holds {bias.Length} of {outChannels} values.");
+        int plane = g.OutputPlane, coutG = outChannels / groups, rowsG = g.ColumnRows / groups;
+        bool hasBias = !bias.IsEmpty;
+        fixed (T* px = x, pw = weight, pb = bias, py = y)
+        {
+            nint ax = (nint)px, aw = (nint)pw, ab = (nint)pb, ay = (nint)py;
+            ForSamples(g, (long)outChannels * plane * rowsG, (n0, n1) =>
+            {
+                T[] col = new T[g.ColumnPerSample];
+                fixed (T* pc = col)
+                {
+                    for (int n = n0; n < n1; n++)
+                    {
+                        Im2Col.UnfoldSample(new ReadOnlySpan<T>((T*)ax + (long)n * g.InputPerSample, g.InputPerSample), g, col);
+                        T* yn = (T*)ay + (long)n * outChannels * plane;
+                        if (hasBias)
+                        {
+                            for (int co = 0; co < outChannels; co++) new Span<T>(yn + co * plane, plane).Fill(((T*)ab)[co]);
+                        }
+                        for (int q = 0; q < groups; q++)
+                            Product(coutG, plane, rowsG, (T*)aw + q * coutG * rowsG, rowsG, 1, pc + q * rowsG * plane, plane,
+                                    yn + q * coutG * plane, plane, hasBias);
+                    }
+                }
+            });
+        }
+    }
+
+    /// <summary>dx from dy: dcol[q] = W[q]ᵀ·dy[n, q] folded back onto the input positions (dx overwritten).</summary>
+    /// <param name="dy">Output gradient (N, Cout, OH, OW).</param>
+    /// <param name="weight">Weight (Cout, C/G·KH·KW).</param>
+    /// <param name="g">Geometry of the input sweep.</param>
+    /// <param name="outChannels">Cout.</param>
+    /// <param name="groups">G.</param>
+    /// <param name="dx">Input gradient (N, C, H, W).</param>
+    /// <exception cref="ArgumentException">A span is shorter than the geometry requires.</exception>
+    public static unsafe void InputGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> weight, ConvGeometry g, int outChannels,
+                                               int groups, Span<T> dx)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check(nameof(InputGradient), dx.Length, weight.Length, dy.Length, g, outChannels, groups);
+        int plane = g.OutputPlane, coutG = outChannels / groups, rowsG = g.ColumnRows / groups;
+        fixed (T* pdy = dy, pw = weight, pdx = dx)
+        {
+            nint ady = (nint)pdy, aw = (nint)pw, adx = (nint)pdx;
+            ForSamples(g, (long)outChannels * plane * rowsG, (n0, n1) =>
+            {
+                T[] dcol = new T[g.ColumnPerSample];
+                fixed (T* pc = dcol)
+                {
+                    for (int n = n0; n < n1; n++)
+                    {
+                        T* dyn = (T*)ady + (long)n * outChannels * plane;
+                        // A(i, p) = W[q][p, i]: row stride 1, column stride rowsG.
+                        for (int q = 0; q < groups; q++)
+                            Product(rowsG, plane, coutG, (T*)aw + q * coutG * rowsG, 1, rowsG, dyn + q * coutG * plane, plane,
+                                    pc + q * rowsG * plane, plane, false);
+                        Im2Col.FoldSample(dcol, g, new Span<T>((T*)adx + (long)n * g.InputPerSample, g.InputPerSample));
+                    }
+                }
+            });
+        }
+    }
+
+    /// <summary>dW[q] = Σₙ dy[n, q]·col[n, q]ᵀ, with the columns unfolded again from x (dw overwritten).</summary>
+    /// <param name="dy">Output gradient (N, Cout, OH, OW).</param>
+    /// <param name="x">The forward input (N, C, H, W).</param>
+    /// <param name="g">Geometry of the input sweep.</param>
+    /// <param name="outChannels">Cout.</param>
+    /// <param name="groups">G.</param>
+    /// <param name="dw">Weight gradient (Cout, C/G·KH·KW).</param>
+    /// <exception cref="ArgumentException">A span is shorter than the geometry requires.</exception>
+    public static unsafe void WeightGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> x, ConvGeometry g, int outChannels,
+                                                int groups, Span<T> dw)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check(nameof(WeightGradient), x.Length, dw.Length, dy.Length, g, outChannels, groups);
+        int plane = g.OutputPlane, coutG = outChannels / groups, rowsG = g.ColumnRows / groups;
+        int size = outChannels * rowsG;
+        int parts = Parts(g, (long)outChannels * plane * rowsG);
+        T[] partial = new T[parts * size];
+        fixed (T* pdy = dy, px = x, pp = partial)
+        {
+            nint ady = (nint)pdy, ax = (nint)px, ap = (nint)pp;
+            Threading.For(parts, part =>
+            {
+                int n0 = (int)((long)part * g.N / parts), n1 = (int)((long)(part + 1) * g.N / parts);
+                T* acc = (T*)ap + (long)part * size;
+                T[] col = new T[g.ColumnPerSample];
+                fixed (T* pc = col)
+                {
+                    for (int n = n0; n < n1; n++)
+                    {
+                        Im2Col.UnfoldSample(new ReadOnlySpan<T>((T*)ax + (long)n * g.InputPerSample, g.InputPerSample), g, col);
+                        T* dyn = (T*)ady + (long)n * outChannels * plane;
+                        for (int q = 0; q < groups; q++)
+                        {
+                            T* dq = dyn + q * coutG * plane, cq = pc + q * rowsG * plane, wq = acc + q * coutG * rowsG;
+                            if ((long)coutG * rowsG * plane <= SmallVolume)
+                                ConvGemm.RowDots(coutG, rowsG, plane, dq, plane, cq, plane, wq, rowsG);
+                            else
+                                Gemm(false, true, coutG, rowsG, plane, dq, plane, cq, plane, true, wq, rowsG);
+                        }
+                    }
+                }
+            });
+        }
+        partial.AsSpan(0, size).CopyTo(dw);
+        for (int p = 1; p < parts; p++) TensorPrimitives.Add(dw[..size], partial.AsSpan(p * size, size), dw[..size]);
+    }
+
+    /// <summary>db[c] = Σ over samples and positions of dy[n, c, ·] (db overwritten).</summary>
+    /// <param name="dy">Output gradient (N, Cout, OH·OW).</param>
+    /// <param name="n">N.</param>
+    /// <param name="channels">Cout.</param>
+    /// <param name="plane">OH·OW.</param>
+    /// <param name="db">Bias gradient (Cout).</param>
+    public static void BiasGradient<T>(ReadOnlySpan<T> dy, int n, int channels, int plane, Span<T> db)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        db[..channels].Clear();
+        for (int s = 0; s < n; s++)
+            for (int c = 0; c < channels; c++) db[c] += TensorPrimitives.Sum(dy.Slice((s * channels + c) * plane, plane));
+    }
+
+    /// <summary>Per-sample products up to this m·n·k (64³, <see cref="Gemm"/>'s own small-problem bound) use
+    /// <see cref="ConvGemm"/>; beyond it packing pays for itself.</summary>
+    private const long SmallVolume = 64L * 64 * 64;
+
+    private static unsafe void Product<T>(int m, int n, int k, T* a, nint ars, nint acs, T* b, nint ldb, T* c, nint ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if ((long)m * n * k <= SmallVolume) ConvGemm.Panel(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate);
+        else if (acs == 1) Gemm(false, false, m, n, k, a, ars, b, ldb, accumulate, c, ldc);
+        else Gemm(true, false, m, n, k, a, acs, b, ldb, accumulate, c, ldc);
+    }
+
+    /// <summary>One packed GEMM on raw pointers (single-threaded when called inside a parallel part).</summary>
+    private static unsafe void Gemm<T>(bool transA, bool transB, int m, int n, int k, T* a, nint lda, T* b, nint ldb, bool accumulate, T* c, nint ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int aLen = (int)((transA ? (long)k : m) * lda), bLen = (int)((transB ? (long)n : k) * ldb), cLen = (int)(m * ldc);
+        if (typeof(T) == typeof(float))
+            Kernels.Gemm.Multiply(transA, transB, m, n, k, 1f, new ReadOnlySpan<float>(a, aLen), (int)lda, new ReadOnlySpan<float>(b, bLen), (int)ldb,
+                                  accumulate ? 1f : 0f, new Span<float>(c, cLen), (int)ldc);
+        else if (typeof(T) == typeof(double))
+            Kernels.Gemm.Multiply(transA, transB, m, n, k, 1.0, new ReadOnlySpan<double>(a, aLen), (int)lda, new ReadOnlySpan<double>(b, bLen), (int)ldb,
+                                  accumulate ? 1.0 : 0.0, new Span<double>(c, cLen), (int)ldc);
+        else
+            throw new NotSupportedException($"Convolution: element type {typeof(T).Name} is not float or double.");
+    }
+
+    /// <summary>Parts for a sample split: one per thread when the work pays for the hand-off.</summary>
+    private static int Parts(ConvGeometry g, long workPerSample)
+        => (int)Math.Clamp(Math.Min(Threading.NumThreads, g.N * workPerSample / Threading.GrainSize), 1, Math.Max(g.N, 1));
+
+    private static void ForSamples(ConvGeometry g, long workPerSample, Action<int, int> body)
+    {
+        int parts = Parts(g, workPerSample);
+        Threading.For(parts, part => body((int)((long)part * g.N / parts), (int)((long)(part + 1) * g.N / parts)));
+    }
+
+    private static void Check(string op, int xLength, int wLength, int yLength, ConvGeometry g, int outChannels, int groups)
+    {
+        if (groups < 1 || g.C % groups != 0 || outChannels % groups != 0)
+            throw new ArgumentException($"Convolution.{op}: groups={groups} must divide C={g.C} and Cout={outChannels}.");
+        long needX = (long)g.N * g.InputPerSample, needW = (long)outChannels * (g.ColumnRows / groups), needY = (long)g.N * outChannels * g.OutputPlane;
+        if (needX > xLength || needW > wLength || needY > yLength)
+            throw new ArgumentException($"Convolution.{op}: geometry {g} with Cout={outChannels} needs {needX} input, {needW} weight and {needY} output elements, got {xLength}, {wLength} and {yLength}.");
+    }
+}

@@ -1,0 +1,145 @@
+using Nabla.Kernels;
+using Xunit;
+
+namespace Nabla.Kernels.Tests;
+
+/// <summary>The im2col/GEMM convolution, pooling and normalisation kernels against the direct loops of
+/// <see cref="ConvReference"/>, on problems large enough to take the multi-threaded paths. Tolerances: float32
+/// results of sums of at most a few hundred products of values in [−1, 1] agree with float64 to 1e-4 absolute;
+/// float64 results to 1e-12. Runs with the GEMM tests' collection: they change Threading.NumThreads.</summary>
+[Collection(nameof(GemmTests))]
+public class ConvolutionKernelTests
+{
+    private static double[] Random(int n, int seed)
+    {
+        var r = new Random(seed);
+        return Enumerable.Range(0, n).Select(_ => r.NextDouble() * 2 - 1).ToArray();
+    }
+
+    private static void Close(double[] expected, ReadOnlySpan<float> actual, double tol)
+    {
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tol, $"element {i}: {actual[i]} vs {expected[i]}");
+    }
+
+    public static TheoryData<int, int, int, int, int, int, int> Cases => new()
+    {
+        // stride, padding, dilation, groups, kernel, threads, channels (C = Cout = 4 and 6: register-blocked
+        // products; 48 and 40: per-sample products above 64³, the packed GEMM)
+        { 1, 2, 1, 1, 5, 1, 4 },     // LeNet's first layer geometry
+        { 1, 0, 1, 1, 5, 2, 4 },
+        { 2, 1, 1, 2, 3, 2, 4 },
+        { 1, 1, 2, 2, 3, 2, 4 },
+        { 3, 0, 1, 1, 1, 1, 4 },
+        { 1, 1, 1, 1, 3, 2, 48 },
+        { 2, 1, 1, 4, 3, 1, 48 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Forward_and_gradients_match_direct_loops(int s, int p, int d, int groups, int k, int threads, int channels)
+    {
+        int saved = Threading.NumThreads;
+        Threading.NumThreads = threads;
+        try
+        {
+            const int n = 9, h = 16, w = 13;
+            int c = channels, cout = channels == 4 ? 6 : 40;
+            int oh = ConvGeometry.OutputSize(h, k, s, p, d), ow = ConvGeometry.OutputSize(w, k, s, p, d);
+            var g = new ConvGeometry(n, c, h, w, k, k, s, s, p, p, d, d, oh, ow);
+            double[] x = Random(n * c * h * w, 1), wt = Random(cout * c / groups * k * k, 2), b = Random(cout, 3);
+            float[] xf = x.Select(v => (float)v).ToArray(), wf = wt.Select(v => (float)v).ToArray(), bf = b.Select(v => (float)v).ToArray();
+            var y = new float[n * cout * oh * ow];
+            Convolution.Forward<float>(xf, wf, bf, y, g, cout, groups);
+            Close(ConvReference.Conv2d(x, wt, b, g, cout, groups), y, 1e-4 * c);
+
+            // dx of L = Σ dy·y is the transposed convolution of dy (ConvReference.ConvTranspose2d with the roles of
+            // input and output swapped); dW[o, c, i, j] = Σ dy[n, o, ·]·x[n, c, shifted ·], checked by direct loops.
+            double[] dy = Random(y.Length, 4);
+            float[] dyf = dy.Select(v => (float)v).ToArray();
+            var dx = new float[x.Length];
+            Convolution.InputGradient<float>(dyf, wf, g, cout, groups, dx);
+            var gt = new ConvGeometry(n, cout, oh, ow, k, k, s, s, p, p, d, d, h, w);
+            Close(ConvReference.ConvTranspose2d(dy, wt, null, gt, c, groups), dx, 1e-4 * cout);
+
+            var dw = new float[wt.Length];
+            Convolution.WeightGradient<float>(dyf, xf, g, cout, groups, dw);
+            double[] expectedDw = new double[wt.Length];
+            int cg = c / groups, og = cout / groups;
+            for (int o = 0; o < cout; o++)
+                for (int ci = 0; ci < cg; ci++)
+                    for (int i = 0; i < k; i++)
+                        for (int j = 0; j < k; j++)
+                        {
+                            double sum = 0;
+                            for (int sn = 0; sn < n; sn++)
+                                for (int yh = 0; yh < oh; yh++)
+                                    for (int yw = 0; yw < ow; yw++)
+                                    {
+                                        int ih = yh * s - p + i * d, iw = yw * s - p + j * d;
+                                        if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
+                                        sum += dy[((sn * cout + o) * oh + yh) * ow + yw] * x[((sn * c + o / og * cg + ci) * h + ih) * w + iw];
+                                    }
+                            expectedDw[((o * cg + ci) * k + i) * k + j] = sum;
+                        }
+            Close(expectedDw, dw, 2e-3);   // sums of n·oh·ow ≈ 1,900 products: float32 error grows with the count
+        }
+        finally
+        {
+            Threading.NumThreads = saved;
+        }
+    }
+
+    [Fact]
+    public void Unfold_and_fold_are_adjoint()
+    {
+        // ⟨Fold(c), x⟩ = ⟨c, Unfold(x)⟩ for all x, c: the defining property of the adjoint, in float64.
+        var g = new ConvGeometry(3, 2, 7, 6, 3, 2, 2, 1, 1, 1, 2, 1, ConvGeometry.OutputSize(7, 3, 2, 1, 2), ConvGeometry.OutputSize(6, 2, 1, 1, 1));
+        double[] x = Random(3 * g.InputPerSample, 5), c = Random(3 * g.ColumnPerSample, 6);
+        var ux = new double[c.Length];
+        var fc = new double[x.Length];
+        Im2Col.Unfold<double>(x, g, ux);
+        Im2Col.Fold<double>(c, g, fc);
+        double left = fc.Zip(x, (a, b) => a * b).Sum(), right = c.Zip(ux, (a, b) => a * b).Sum();
+        Assert.Equal(right, left, 1e-12);
+    }
+
+    [Theory]
+    [InlineData(2, 2, 0, 1, false)]   // the 2×2 fast path
+    [InlineData(3, 2, 1, 2, true)]
+    [InlineData(3, 1, 1, 1, false)]
+    public void Max_and_average_pooling_match_direct_loops(int k, int s, int p, int d, bool ceil)
+    {
+        const int planes = 40, h = 12, w = 11;
+        int oh = ConvGeometry.OutputSize(h, k, s, p, d, ceil), ow = ConvGeometry.OutputSize(w, k, s, p, d, ceil);
+        var g = new ConvGeometry(planes, 1, h, w, k, k, s, s, p, p, d, d, oh, ow);
+        double[] x = Random(planes * h * w, 7);
+        var y = new double[planes * oh * ow];
+        var idx = new int[y.Length];
+        Pooling.MaxForward<double>(x, g, y, idx);
+        Assert.Equal(ConvReference.MaxPool2d(x, g), y);
+        for (int i = 0; i < y.Length; i++) Assert.Equal(y[i], x[i / (oh * ow) * h * w + idx[i]]);
+        if (d != 1) return;
+        foreach (bool include in new[] { true, false })
+        {
+            Pooling.AvgForward<double>(x, g, include, y);
+            double[] expected = ConvReference.AvgPool2d(x, g, include);
+            for (int i = 0; i < y.Length; i++) Assert.Equal(expected[i], y[i], 1e-12);
+        }
+    }
+
+    [Fact]
+    public void Output_size_follows_the_formula()
+    {
+        // ⌊(W + 2P − D(F − 1) − 1)/S⌋ + 1, worked by hand:
+        Assert.Equal(28, ConvGeometry.OutputSize(28, 5, 1, 2));         // (28 + 4 − 4 − 1)/1 + 1: LeNet conv1 keeps 28
+        Assert.Equal(10, ConvGeometry.OutputSize(14, 5));               // (14 − 4 − 1)/1 + 1 = 10: LeNet conv2
+        Assert.Equal(14, ConvGeometry.OutputSize(28, 2, 2));            // ⌊27/2⌋ + 1 = 14: 2×2 pooling
+        Assert.Equal(6, ConvGeometry.OutputSize(10, 3, 1, 0, 2));       // (10 − 4 − 1)/1 + 1 = 6: dilation 2
+        Assert.Equal(3, ConvGeometry.OutputSize(7, 3, 2));              // ⌊4/2⌋ + 1 = 3: the notes' (W − F)/S + 1
+        Assert.Equal(2, ConvGeometry.OutputSize(6, 3, 2));              // ⌊3/2⌋ + 1 = 2
+        Assert.Equal(3, ConvGeometry.OutputSize(6, 3, 2, ceilMode: true));        // ⌈3/2⌉ + 1 = 3, starts at 4 < 6
+        Assert.Equal(3, ConvGeometry.OutputSize(5, 2, 2, 1, ceilMode: true));     // ⌈5/2⌉ + 1 = 4, but (4−1)·2 = 6 ≥ 5 + 1: 3
+        Assert.Equal(0, ConvGeometry.OutputSize(3, 5));                 // kernel longer than the input
+    }
+}

@@ -1,0 +1,170 @@
+using Xunit;
+using F = Nabla.Nn.Functional;
+
+namespace Nabla.Nn.Tests;
+
+/// <summary>Recurrent layers beyond the PyTorch goldens: shapes, names, init, errors, dropout between layers,
+/// truncated backpropagation through time, the fused LSTM against the composite cell, and additive attention.</summary>
+public sealed class RecurrentTests
+{
+    [Fact]
+    public void Shapes_and_names_follow_pytorch()
+    {
+        var lstm = new Lstm(3, 4, numLayers: 2, bidirectional: true, batchFirst: true);
+        Assert.Equal(
+            ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "weight_ih_l0_reverse", "weight_hh_l0_reverse", "bias_ih_l0_reverse", "bias_hh_l0_reverse",
+             "weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1", "weight_ih_l1_reverse", "weight_hh_l1_reverse", "bias_ih_l1_reverse", "bias_hh_l1_reverse"],
+            lstm.StateDict().Keys);
+        Assert.Equal([16, 8], lstm.StateDict()["weight_ih_l1"].Shape);     // layer 1 reads both directions: 2·4
+        var (y, (hn, cn)) = lstm.Forward(Tensor.Zeros(5, 7, 3));           // (B, T, in) with batch_first
+        Assert.Equal([5, 7, 8], y.Shape);
+        Assert.Equal([4, 5, 4], hn.Shape);
+        Assert.Equal([4, 5, 4], cn.Shape);
+        Assert.Equal("LSTM(3, 4, num_layers=2, batch_first=True, bidirectional=True)", lstm.ToString());
+        // Unbatched (T, in) → (T, D·H) and h_n (L·D, H).
+        var gru = new Gru(3, 4);
+        (Tensor yu, Tensor hu) = gru.Forward(Tensor.Zeros(6, 3));
+        Assert.Equal([6, 4], yu.Shape);
+        Assert.Equal([1, 4], hu.Shape);
+        Assert.Equal("GRU(3, 4)", gru.ToString());
+        Assert.Equal("RNN(3, 4, bias=False, nonlinearity=relu)", new Rnn(3, 4, nonlinearity: Nonlinearity.Relu, bias: false).ToString());
+        Assert.Equal("LSTMCell(3, 4)", new LstmCell(3, 4).ToString());
+        Assert.Equal(["weight_ih", "weight_hh", "bias_ih", "bias_hh"], new GruCell(3, 4).StateDict().Keys);
+    }
+
+    [Fact]
+    public void Init_is_uniform_within_one_over_sqrt_hidden()
+    {
+        // U(−1/√H, 1/√H) with H = 64: bound 1/8, variance bound²/3; 4·64·(32 + 64 + 2) = 25,088 samples.
+        var lstm = new Lstm(32, 64, generator: new Generator(5));
+        double[] all = lstm.Parameters().SelectMany(p => p.ToArray<float>()).Select(v => (double)v).ToArray();
+        Assert.All(all, v => Assert.InRange(v, -0.125, 0.125));
+        double variance = all.Select(v => v * v).Average();
+        Assert.InRange(variance, 0.125 * 0.125 / 3 * 0.96, 0.125 * 0.125 / 3 * 1.04);
+    }
+
+    [Fact]
+    public void Bad_shapes_name_the_layer_and_the_expected_shape()
+    {
+        var lstm = new Lstm(3, 4, numLayers: 2);
+        var e1 = Assert.Throws<ArgumentException>(() => lstm.Forward(Tensor.Zeros(5, 2, 4)));
+        Assert.Contains("LSTM: expected input (T, B, 3)", e1.Message, StringComparison.Ordinal);
+        var e2 = Assert.Throws<ArgumentException>(() => lstm.Forward(Tensor.Zeros(5, 2, 3), (Tensor.Zeros(1, 2, 4), Tensor.Zeros(2, 2, 4))));
+        Assert.Contains("expected h0 (2, 2, 4)", e2.Message, StringComparison.Ordinal);
+        var e3 = Assert.Throws<ArgumentException>(() => new Gru(3, 4).Forward(Tensor.Zeros(5, 2, 3), null, [5, 6]));
+        Assert.Contains("lengths [5, 6] must hold 2 values in [0, 5]", e3.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new Rnn(3, 4, nonlinearity: Nonlinearity.Sigmoid));
+    }
+
+    [Fact]
+    public void Fused_lstm_matches_the_composite_cell_step_by_step()
+    {
+        // The layer runs Tensor.LstmSequence; LstmCell runs the composite ops. Same weights → same numbers (float64).
+        var lstm = new Lstm(3, 5, dtype: DType.Float64, generator: new Generator(2));
+        var cell = new LstmCell(3, 5, dtype: DType.Float64);
+        cell.LoadStateDict(new Dictionary<string, Tensor>
+        {
+            ["weight_ih"] = lstm.StateDict()["weight_ih_l0"], ["weight_hh"] = lstm.StateDict()["weight_hh_l0"],
+            ["bias_ih"] = lstm.StateDict()["bias_ih_l0"], ["bias_hh"] = lstm.StateDict()["bias_hh_l0"],
+        });
+        Tensor x = Tensor.Rand([6, 2, 3], generator: new Generator(3)).To(DType.Float64);
+        var (y, (hn, cn)) = lstm.Forward(x);
+        (Tensor h, Tensor c) = (Tensor.Zeros([2, 5], DType.Float64), Tensor.Zeros([2, 5], DType.Float64));
+        for (int t = 0; t < 6; t++)
+        {
+            (h, c) = cell.Forward(x.Select(0, t), (h, c));
+            TestUtil.AssertClose($"step {t}", h, y.Select(0, t), 1e-14, 1e-12);
+        }
+        TestUtil.AssertClose("h_n", h, hn.Select(0, 0), 1e-14, 1e-12);
+        TestUtil.AssertClose("c_n", c, cn.Select(0, 0), 1e-14, 1e-12);
+    }
+
+    [Fact]
+    public void Dropout_between_layers_acts_in_training_only()
+    {
+        // p = 1 zeroes layer 0's output, so layer 1 sees only zeros: its output is then independent of the input.
+        var rnn = new Rnn(2, 3, numLayers: 2, dropout: 1.0, generator: new Generator(4));
+        Tensor a = Tensor.Rand([4, 1, 2], generator: new Generator(1)), b = Tensor.Rand([4, 1, 2], generator: new Generator(2));
+        Assert.Equal(rnn.Forward(a).Output.ToArray<float>(), rnn.Forward(b).Output.ToArray<float>());
+        rnn.Eval();
+        Assert.NotEqual(rnn.Forward(a).Output.ToArray<float>(), rnn.Forward(b).Output.ToArray<float>());
+    }
+
+    [Fact]
+    public void Truncated_bptt_stops_gradients_at_the_detached_boundary()
+    {
+        // A 10-step sequence in two chunks of 5, carrying (h, c). Without Detach the two chunks are exactly one
+        // 10-step run (same loss gradient for the first chunk's input); with Detach the second chunk's loss sends
+        // nothing back into the first chunk.
+        var lstm = new Lstm(2, 3, dtype: DType.Float64, generator: new Generator(6));
+        Tensor x = Tensor.Rand([10, 1, 2], generator: new Generator(7)).To(DType.Float64);
+
+        Tensor whole = x.Clone().RequireGrad();
+        lstm.Forward(whole).Output.Narrow(0, 5, 5).Sum().Backward();
+        Tensor first = x.Narrow(0, 0, 5).Clone().RequireGrad(), second = x.Narrow(0, 5, 5).Clone().RequireGrad();
+        var (_, state) = lstm.Forward(first);
+        lstm.Forward(second, state).Output.Sum().Backward();
+        TestUtil.AssertClose("carried state = one run", whole.Grad!.Narrow(0, 0, 5), first.Grad!, 1e-14, 1e-12);
+        Assert.True(first.Grad!.Abs().Sum().Item<double>() > 1e-3, "the carried state should pass gradient back");
+
+        first = x.Narrow(0, 0, 5).Clone().RequireGrad();
+        (_, state) = lstm.Forward(first);
+        (Tensor H, Tensor C) detached = (state.HN.Detach(), state.CN.Detach());
+        lstm.Forward(second, detached).Output.Sum().Backward();
+        Assert.Null(first.Grad);
+    }
+
+    [Fact]
+    public void Gradients_of_every_layer_pass_a_float64_gradcheck()
+    {
+        Tensor x = Tensor.Rand([4, 2, 3], generator: new Generator(8)).To(DType.Float64);
+        var rnn = new Rnn(3, 2, numLayers: 2, bidirectional: true, dtype: DType.Float64, generator: new Generator(9));
+        var gru = new Gru(3, 2, batchFirst: true, dtype: DType.Float64, generator: new Generator(10));
+        var lstm = new Lstm(3, 2, bidirectional: true, dtype: DType.Float64, generator: new Generator(11));
+        TestUtil.GradCheck("RNN", t => rnn.Forward(t).Output, x);
+        TestUtil.GradCheck("GRU", t => gru.Forward(t, null, [3, 1]).Output, x.Transpose(0, 1).Contiguous());
+        TestUtil.GradCheck("LSTM", t => lstm.Forward(t, null, [4, 2]).State.CN, x);
+    }
+
+    [Fact]
+    public void Additive_attention_weights_and_context_by_hand()
+    {
+        // Dq = Dk = A = 1 with W_q = W_k = v = 1: score_j = tanh(q + k_j). q = 0, keys (0, atanh(ln 2)) give scores
+        // (0, ln 2), weights softmax = (1, 2)/3, and with values (3, 6) the context 3/3 + 12/3 = 5.
+        var attn = new AdditiveAttention(1, 1, 1, dtype: DType.Float64);
+        attn.LoadStateDict(new Dictionary<string, Tensor>
+        {
+            ["query_proj.weight"] = Tensor.FromArray(new double[,] { { 1 } }),
+            ["key_proj.weight"] = Tensor.FromArray(new double[,] { { 1 } }),
+            ["v"] = Tensor.FromArray([1.0]),
+        });
+        Tensor q = Tensor.Zeros([1, 1], DType.Float64);
+        Tensor keys = Tensor.FromArray([0, Math.Atanh(Math.Log(2))], 1, 2, 1);
+        Tensor values = Tensor.FromArray([3.0, 6.0], 1, 2, 1);
+        var (context, weights) = attn.Forward(q, keys, values);
+        TestUtil.AssertClose("weights", Tensor.FromArray([1 / 3.0, 2 / 3.0], 1, 2), weights, 1e-15, 1e-14);
+        TestUtil.AssertClose("context", Tensor.FromArray([5.0], 1, 1), context, 1e-15, 1e-14);
+        // Masking step 2 (padding) leaves all weight on step 1: context 3.
+        (context, weights) = attn.Forward(q, keys, values, Tensor.FromArray(new[] { false, true }, 1, 2));
+        TestUtil.AssertClose("masked weights", Tensor.FromArray([1.0, 0.0], 1, 2), weights, 0, 0);
+        TestUtil.AssertClose("masked context", Tensor.FromArray([3.0], 1, 1), context, 1e-15, 1e-14);
+    }
+
+    [Fact]
+    public void Additive_attention_gradcheck_and_many_queries()
+    {
+        var attn = new AdditiveAttention(3, 2, 4, bias: true, dtype: DType.Float64, generator: new Generator(12));
+        Tensor keys = Tensor.Rand([2, 5, 2], generator: new Generator(13)).To(DType.Float64);
+        Tensor q = Tensor.Rand([2, 3, 3], generator: new Generator(14)).To(DType.Float64);
+        Tensor mask = Tensor.FromArray(new[] { false, false, false, true, true, false, false, false, false, false }, 2, 5);
+        var (context, weights) = attn.Forward(q, keys, null, mask);
+        Assert.Equal([2, 3, 2], context.Shape);
+        Assert.Equal([2, 3, 5], weights.Shape);
+        TestUtil.AssertClose("rows sum to 1", Tensor.Ones([2, 3], DType.Float64), weights.Sum(-1), 1e-15, 1e-14);
+        Assert.Equal(0.0, weights.Select(0, 0).Narrow(-1, 3, 2).Abs().Sum().Item<double>());
+        TestUtil.GradCheck("attention / query", t => attn.Forward(t, keys, null, mask).Context, q);
+        TestUtil.GradCheck("attention / keys", t => attn.Forward(q, t, null, mask).Context, keys);
+        var e = Assert.Throws<ArgumentException>(() => attn.Forward(q, keys, Tensor.Zeros([2, 4, 2], DType.Float64)));
+        Assert.Contains("AdditiveAttention: expected query", e.Message, StringComparison.Ordinal);
+    }
+}
