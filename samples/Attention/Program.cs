@@ -5,8 +5,9 @@ using Nabla.Nn;
 using Nabla.Optim;
 using F = Nabla.Nn.Functional;
 
-// What attention learns: a one-layer, one-head transformer trained to reverse a string of digits, and its
-// attention weights as a heat map. `dotnet run -c Release --project samples/Attention [-- out.svg]`.
+// What attention learns: a one-layer, one-head transformer trained to reverse a string of digits, and an
+// encoder–decoder Transformer trained to sort one; their attention weights as heat maps (console and SVG).
+// `dotnet run -c Release --project samples/Attention [-- out.svg]` (writes out.svg and out-cross.svg).
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 const int Length = 8, Digits = 10, Width = 32, Steps = 400, Batch = 64;
 string svgPath = args.Length > 0 ? args[0] : "attention.svg";
@@ -43,21 +44,60 @@ using (GradMode.Disable())
     float[] w = weights.Reshape(Length, Length).ToArray<float>();
     long[] input = example.Reshape(Length).ToArray<long>(), output = exLogits.Argmax(-1).Reshape(Length).ToArray<long>();
     Console.WriteLine($"\ninput  {string.Join(' ', input)}\noutput {string.Join(' ', output)}\n");
-    Console.WriteLine(HeatTable(w, input, output));
-    string svg = HeatSvg(w, input, output);
+    Console.WriteLine(HeatTable(w, input, output, "attention weights"));
+    string svg = HeatSvg(w, input, output, "Attention weights, reversing");
     string tmp = svgPath + ".tmp";
     File.WriteAllText(tmp, svg);
     File.Move(tmp, svgPath, overwrite: true);
     Console.WriteLine($"wrote the heat map to {svgPath}");
 }
 
+// Part 2: an encoder–decoder Transformer sorts digit strings. The decoder writes the sorted string one digit at a
+// time (teacher forcing with a causal mask in training, greedy decoding at test time) and fetches digits from the
+// encoder's memory through cross-attention.
+Console.WriteLine("\n== Encoder–decoder: sorting digit strings ==");
+var sorter = new Sorter(Width, Length, Digits, g);
+var opt2 = new Adam(sorter.Parameters(), lr: 3e-3);
+Tensor causal = Transformer.GenerateSquareSubsequentMask(Length);
+for (int step = 1; step <= 2 * Steps; step++)
+{
+    Tensor x = Tensor.RandInt(0, Digits, [Batch, Length], g);
+    Tensor sorted = x.Sort(1).Values;
+    Tensor logits = sorter.Forward(x, sorter.ShiftRight(sorted), causal);
+    Tensor loss = F.CrossEntropy(logits.Reshape(-1, Digits), sorted.Reshape(-1));
+    opt2.ZeroGrad();
+    loss.Backward();
+    opt2.Step();
+    if (step % 100 == 0) Console.WriteLine($"step {step,3}: loss {loss.Item<float>():F4}");
+}
+sorter.Eval();
+using (GradMode.Disable())
+{
+    Tensor test = Tensor.RandInt(0, Digits, [500, Length], new Generator(321));
+    Tensor decoded = sorter.Greedy(test);
+    double exact = decoded.Eq(test.Sort(1).Values).To(DType.Float32).Min(-1).Mean().Item<float>();
+    Console.WriteLine($"exact-match accuracy (greedy decoding) on 500 new strings: {exact:P1}");
+
+    Tensor example = Tensor.FromArray(new long[] { 3, 1, 4, 1, 5, 9, 2, 6 }).Reshape(1, Length);
+    Tensor output = sorter.Greedy(example);
+    Tensor cross = sorter.CrossAttention(example, sorter.ShiftRight(output), causal);
+    long[] input = example.Reshape(Length).ToArray<long>(), outDigits = output.Reshape(Length).ToArray<long>();
+    Console.WriteLine($"\ninput  {string.Join(' ', input)}\noutput {string.Join(' ', outDigits)}\n");
+    Console.WriteLine(HeatTable(cross.Reshape(Length, Length).ToArray<float>(), input, outDigits, "decoder cross-attention, mean of 2 heads"));
+    string crossPath = Path.ChangeExtension(svgPath, null) + "-cross.svg";
+    string svg = HeatSvg(cross.Reshape(Length, Length).ToArray<float>(), input, outDigits, "Cross-attention, sorting");
+    File.WriteAllText(crossPath + ".tmp", svg);
+    File.Move(crossPath + ".tmp", crossPath, overwrite: true);
+    Console.WriteLine($"wrote the heat map to {crossPath}");
+}
+
 static Tensor Reverse(Tensor x) => x.IndexSelect(1, Tensor.Arange(Length - 1, -1, -1));
 
 // Rows: output positions (queries); columns: input positions (keys); shade ∝ weight.
-static string HeatTable(float[] w, long[] input, long[] output)
+static string HeatTable(float[] w, long[] input, long[] output, string title)
 {
     const string Shades = " ░▒▓█";
-    var sb = new StringBuilder("attention weights (rows: output position ← columns: input position)\n        ");
+    var sb = new StringBuilder($"{title} (rows: output position ← columns: input position)\n        ");
     for (int j = 0; j < Length; j++) sb.Append($"  in{j}={input[j]}");
     sb.Append('\n');
     for (int i = 0; i < Length; i++)
@@ -74,14 +114,14 @@ static string HeatTable(float[] w, long[] input, long[] output)
     return sb.ToString();
 }
 
-static string HeatSvg(float[] w, long[] input, long[] output)
+static string HeatSvg(float[] w, long[] input, long[] output, string title)
 {
     const int Cell = 44, Left = 90, Top = 70;
     int size = Left + Length * Cell + 20, height = Top + Length * Cell + 20;
     var sb = new StringBuilder();
     sb.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{size}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
     sb.Append($"<rect width=\"{size}\" height=\"{height}\" fill=\"white\"/>\n");
-    sb.Append($"<text x=\"{size / 2}\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">Attention weights, reversing {string.Join("", input)}</text>\n");
+    sb.Append($"<text x=\"{size / 2}\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">{title} {string.Join("", input)}</text>\n");
     for (int j = 0; j < Length; j++)
         sb.Append($"<text x=\"{Left + j * Cell + Cell / 2}\" y=\"{Top - 8}\" text-anchor=\"middle\">in {input[j]}</text>\n");
     for (int i = 0; i < Length; i++)
@@ -131,5 +171,64 @@ internal sealed class Reverser : Module
         x = x + a;                                                    // residual around attention
         x = x + _ff2.Forward(_ff1.Forward(_norm2.Forward(x)).Relu()); // residual around the feed-forward block
         return (_head.Forward(x), w!);
+    }
+}
+
+/// <summary>A one-layer encoder–decoder <see cref="Transformer"/> over one-hot digit embeddings with learned
+/// positions; the decoder input is the target shifted right behind a start token.</summary>
+internal sealed class Sorter : Module
+{
+    private readonly Linear _srcEmbed, _tgtEmbed, _head;
+    private readonly LearnedPositionalEmbedding _srcPos, _tgtPos;
+    private readonly Transformer _transformer;
+    private readonly int _digits, _length;
+
+    public Sorter(int width, int length, int digits, Generator g)
+    {
+        _digits = digits;
+        _length = length;
+        _srcEmbed = RegisterModule("src_embed", new Linear(digits, width, bias: false, generator: g));
+        _tgtEmbed = RegisterModule("tgt_embed", new Linear(digits + 1, width, bias: false, generator: g));   // + start token
+        _srcPos = RegisterModule("src_pos", new LearnedPositionalEmbedding(length, width, generator: g));
+        _tgtPos = RegisterModule("tgt_pos", new LearnedPositionalEmbedding(length, width, generator: g));
+        _transformer = RegisterModule("transformer", new Transformer(width, 2, 1, 1, 2 * width, dropout: 0.0, batchFirst: true, normFirst: true, generator: g));
+        _head = RegisterModule("head", new Linear(width, digits, generator: g));
+    }
+
+    /// <summary>(N, L) digits → (N, L) decoder input: the start token (index = digits), then all but the last.</summary>
+    public Tensor ShiftRight(Tensor target)
+        => Tensor.Cat([Tensor.Full([target.Size(0), 1], _digits, DType.Int64), target.Narrow(1, 0, _length - 1)], 1);
+
+    private Tensor Source(Tensor x) => _srcPos.Forward(_srcEmbed.Forward(x.OneHot(_digits).To(DType.Float32)));
+
+    private Tensor Target(Tensor y) => _tgtPos.Forward(_tgtEmbed.Forward(y.OneHot(_digits + 1).To(DType.Float32)));
+
+    /// <summary>Logits (N, L, digits) for every target position at once (teacher forcing).</summary>
+    public Tensor Forward(Tensor source, Tensor decoderInput, Tensor causalMask)
+        => _head.Forward(_transformer.Forward(Source(source), Target(decoderInput), tgtMask: causalMask.Narrow(0, 0, decoderInput.Size(1)).Narrow(1, 0, decoderInput.Size(1))));
+
+    /// <summary>Greedy decoding: L steps, each appending the most likely next digit.</summary>
+    public Tensor Greedy(Tensor source)
+    {
+        Tensor memory = _transformer.Encoder.Forward(Source(source));
+        Tensor decoded = Tensor.Full([source.Size(0), 1], _digits, DType.Int64);
+        for (int i = 0; i < _length; i++)
+        {
+            Tensor h = _transformer.Decoder.Forward(Target(decoded), memory, tgtIsCausal: true);
+            Tensor next = _head.Forward(h.Narrow(1, i, 1)).Argmax(-1);
+            decoded = Tensor.Cat([decoded, next], 1);
+        }
+        return decoded.Narrow(1, 1, _length);
+    }
+
+    /// <summary>The decoder layer's cross-attention weights (N, L, S), recomputed through its pre-norm blocks.</summary>
+    public Tensor CrossAttention(Tensor source, Tensor decoderInput, Tensor causalMask)
+    {
+        Tensor memory = _transformer.Encoder.Forward(Source(source));
+        var layer = (TransformerDecoderLayer)_transformer.Decoder.Layers[0];
+        Tensor x = Target(decoderInput);
+        Tensor n1 = layer.Norm1.Forward(x);
+        x = x + layer.SelfAttn.Forward(n1, n1, n1, needWeights: false, attnMask: causalMask).Output;
+        return layer.MultiheadAttn.Forward(layer.Norm2.Forward(x), memory, memory).Weights!;
     }
 }

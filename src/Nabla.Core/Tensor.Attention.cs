@@ -52,19 +52,21 @@ public partial class Tensor
             m = additive.ContiguousRaw();
         }
         int heads = Layout.NumEl(batch);
-        Tensor qc = q.ContiguousRaw(), kc = k.ContiguousRaw(), vc = v.ContiguousRaw();
-        var layout = new Kernels.AttentionLayout(heads, l, s, e, ev,
-            HeadOffsets(q.ShapeArray[..^2], batch, l * e), HeadOffsets(k.ShapeArray[..^2], batch, s * e),
-            HeadOffsets(v.ShapeArray[..^2], batch, s * ev), isCausal,
+        // Query, key and value are read in place when their rows are unit-stride (e.g. heads viewed out of a
+        // (N, L, H, E) projection by Transpose), saving a copy each.
+        (Tensor qc, int[] qOff, int qRow) = AttentionOperand(q, batch);
+        (Tensor kc, int[] kOff, int kRow) = AttentionOperand(k, batch);
+        (Tensor vc, int[] vOff, int vRow) = AttentionOperand(v, batch);
+        var layout = new Kernels.AttentionLayout(heads, l, s, e, ev, qOff, kOff, vOff, isCausal,
             m is null ? null : HeadOffsets(mShape[..^2], batch, mShape[^2] * mShape[^1]),
-            m is null || mShape[^2] == 1 ? 0 : mShape[^1], m is null || mShape[^1] == 1 ? 0 : 1);
+            m is null || mShape[^2] == 1 ? 0 : mShape[^1], m is null || mShape[^1] == 1 ? 0 : 1, qRow, kRow, vRow);
         Tensor y = AllocateUninitialized(q.DType, [.. batch, l, ev]);
         Tensor lse = AllocateUninitialized(q.DType, [heads * l]);
         if (q.DType == DType.Float32)
-            Kernels.Attention.Forward<float>(qc.AsSpan<float>(), kc.AsSpan<float>(), vc.AsSpan<float>(), m is null ? default : m.AsSpan<float>(),
+            Kernels.Attention.Forward<float>(qc.Array<float>(), kc.Array<float>(), vc.Array<float>(), m is null ? default : m.AsSpan<float>(),
                                              layout, (float)sc, y.AsSpan<float>(), lse.AsSpan<float>());
         else
-            Kernels.Attention.Forward<double>(qc.AsSpan<double>(), kc.AsSpan<double>(), vc.AsSpan<double>(), m is null ? default : m.AsSpan<double>(),
+            Kernels.Attention.Forward<double>(qc.Array<double>(), kc.Array<double>(), vc.Array<double>(), m is null ? default : m.AsSpan<double>(),
                                               layout, sc, y.AsSpan<double>(), lse.AsSpan<double>());
 
         bool maskGrad = attnMask is not null && attnMask.DType != DType.Bool;
@@ -76,17 +78,49 @@ public partial class Tensor
             Tensor dv = AllocateUninitialized(q.DType, [.. batch, s, ev]);
             Tensor? dm = maskGrad && attnMask!.RequiresGrad ? AllocateUninitialized(q.DType, [.. batch, l, s]) : null;
             if (q.DType == DType.Float32)
-                Kernels.Attention.Backward<float>(qc.AsSpan<float>(), kc.AsSpan<float>(), vc.AsSpan<float>(), m is null ? default : m.AsSpan<float>(),
+                Kernels.Attention.Backward<float>(qc.Array<float>(), kc.Array<float>(), vc.Array<float>(), m is null ? default : m.AsSpan<float>(),
                     layout, (float)sc, y.AsSpan<float>(), lse.AsSpan<float>(), gc.AsSpan<float>(), dq.AsSpan<float>(), dk.AsSpan<float>(),
                     dv.AsSpan<float>(), dm is null ? default : dm.AsSpan<float>());
             else
-                Kernels.Attention.Backward<double>(qc.AsSpan<double>(), kc.AsSpan<double>(), vc.AsSpan<double>(), m is null ? default : m.AsSpan<double>(),
+                Kernels.Attention.Backward<double>(qc.Array<double>(), kc.Array<double>(), vc.Array<double>(), m is null ? default : m.AsSpan<double>(),
                     layout, sc, y.AsSpan<double>(), lse.AsSpan<double>(), gc.AsSpan<double>(), dq.AsSpan<double>(), dk.AsSpan<double>(),
                     dv.AsSpan<double>(), dm is null ? default : dm.AsSpan<double>());
             // Broadcast batch dims (and a broadcast mask) receive the sum over the heads that shared them.
             Tensor?[] grads = [dq.SumTo(q.ShapeArray), dk.SumTo(k.ShapeArray), dv.SumTo(v.ShapeArray)];
             return maskGrad ? [.. grads, dm?.SumTo(attnMask!.ShapeArray)] : grads;
         });
+    }
+
+    /// <summary>The storage, per-head start offsets and row stride by which the attention kernel reads an operand
+    /// (*, rows, width) broadcast to the batch dims: the tensor itself when its rows are unit-stride and do not
+    /// overlap, else a contiguous copy.</summary>
+    private static (Tensor Storage, int[] Offsets, int RowStride) AttentionOperand(Tensor t, int[] batch)
+    {
+        int rows = t.Size(-2), width = t.Size(-1);
+        int[] st = t.StridesArray;
+        bool inPlace = (width <= 1 || st[^1] == 1) && (rows <= 1 || st[^2] >= width) && st.All(x => x >= 0);
+        if (!inPlace)
+        {
+            t = t.ContiguousRaw();
+            st = t.StridesArray;
+        }
+        int rowStride = rows <= 1 ? Math.Max(width, 1) : st[^2];
+        int[] strides = Layout.BroadcastStrides(t.ShapeArray[..^2], st[..^2], batch);
+        int heads = Layout.NumEl(batch);
+        var offsets = new int[heads];
+        var coord = new int[batch.Length];
+        for (int h = 0; h < heads; h++)
+        {
+            int off = t.Offset;
+            for (int d = 0; d < batch.Length; d++) off += coord[d] * strides[d];
+            offsets[h] = off;
+            for (int d = batch.Length - 1; d >= 0; d--)
+            {
+                if (++coord[d] < batch[d]) break;
+                coord[d] = 0;
+            }
+        }
+        return (t, offsets, rowStride);
     }
 
     /// <summary>Start of each head's block in a contiguous tensor whose batch dims <paramref name="own"/> broadcast

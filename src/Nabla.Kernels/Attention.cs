@@ -10,7 +10,8 @@ namespace Nabla.Kernels;
 /// <see cref="AttentionReference"/>.</summary>
 /// <remarks>Shapes: for head t in 0..BatchHeads−1, Q_t is an (L, E) row-major block at q[QueryOffsets[t]], K_t an
 /// (S, E) block at k[KeyOffsets[t]], V_t an (S, Ev) block at v[ValueOffsets[t]]; offsets may repeat (broadcast
-/// batch dims). The optional additive mask M_t (L, S) has element (i, j) at
+/// batch dims). Rows are QueryRowStride, KeyRowStride and ValueRowStride elements apart (0 means dense: E, E, Ev),
+/// so heads can be read in place from a (N, L, H, E) projection. The optional additive mask M_t (L, S) has element (i, j) at
 /// mask[MaskOffsets[t] + i·MaskRowStride + j·MaskColumnStride] (strides 0 broadcast). Outputs and gradients are
 /// contiguous per head: O (BatchHeads, L, Ev), log-sum-exp (BatchHeads, L), dQ (BatchHeads, L, E),
 /// dK (BatchHeads, S, E), dV (BatchHeads, S, Ev), dM (BatchHeads, L, S).</remarks>
@@ -26,10 +27,23 @@ namespace Nabla.Kernels;
 /// <param name="MaskOffsets">Start of each M_t, or null for no additive mask.</param>
 /// <param name="MaskRowStride">Elements between mask rows (0 when one row is broadcast over the queries).</param>
 /// <param name="MaskColumnStride">Elements between mask columns (1, or 0 when one value is broadcast over the keys).</param>
+/// <param name="QueryRowStride">Elements between query rows (at least E), or 0 for E.</param>
+/// <param name="KeyRowStride">Elements between key rows (at least E), or 0 for E.</param>
+/// <param name="ValueRowStride">Elements between value rows (at least Ev), or 0 for Ev.</param>
 public sealed record AttentionLayout(int BatchHeads, int L, int S, int E, int Ev, int[] QueryOffsets, int[] KeyOffsets,
                                      int[] ValueOffsets, bool Causal = false, int[]? MaskOffsets = null,
-                                     int MaskRowStride = 0, int MaskColumnStride = 1)
+                                     int MaskRowStride = 0, int MaskColumnStride = 1, int QueryRowStride = 0,
+                                     int KeyRowStride = 0, int ValueRowStride = 0)
 {
+    /// <summary>Elements between query rows.</summary>
+    internal int Qs => QueryRowStride == 0 ? E : QueryRowStride;
+
+    /// <summary>Elements between key rows.</summary>
+    internal int Ks => KeyRowStride == 0 ? E : KeyRowStride;
+
+    /// <summary>Elements between value rows.</summary>
+    internal int Vs => ValueRowStride == 0 ? Ev : ValueRowStride;
+
     /// <summary>Number of keys query row i may see before the causal cut (S without a causal mask).</summary>
     internal int VisibleKeys(int i) => Causal ? Math.Min(S, i + 1) : S;
 }
@@ -55,7 +69,7 @@ public sealed record AttentionLayout(int BatchHeads, int L, int S, int E, int Ev
 public static class Attention
 {
     /// <summary>Query rows per block (so the score scratch is BlockQ × BlockK per thread).</summary>
-    public const int BlockQ = 64;
+    public const int BlockQ = 32;
 
     /// <summary>Keys per tile; sequences up to this length take one tile, i.e. an exact (not online) softmax.</summary>
     public const int BlockK = 128;
@@ -124,10 +138,10 @@ public static class Attention
         T* oh = output + (nint)t * l * ev, lh = lse + (nint)t * l;
         T* mh = p.MaskOffsets is null ? null : mask + p.MaskOffsets[t];
         int bk = Math.Min(BlockK, s);
-        T[] rented = ArrayPool<T>.Shared.Rent(BlockQ * bk + 2 * BlockQ);
+        T[] rented = ArrayPool<T>.Shared.Rent(BlockQ * bk + 3 * BlockQ);
         fixed (T* scratch = rented)
         {
-            T* sc = scratch, m = scratch + BlockQ * bk, sum = m + BlockQ;
+            T* sc = scratch, m = scratch + BlockQ * bk, sum = m + BlockQ, correction = sum + BlockQ;
             for (int i0 = 0; i0 < l; i0 += BlockQ)
             {
                 int rows = Math.Min(BlockQ, l - i0), keys = p.VisibleKeys(i0 + rows - 1);
@@ -138,28 +152,29 @@ public static class Attention
                 {
                     int cols = Math.Min(bk, keys - j0);
                     Scores(p, qh, kh, mh, scale, i0, rows, j0, cols, sc);
+                    // Row maxima and shifts by row, then one exponential over the whole tile (long spans vectorise
+                    // far better than one call per short row).
                     for (int r = 0; r < rows; r++)
                     {
-                        Span<T> row = new(sc + r * cols, cols);
-                        T tileMax = TensorPrimitives.Max<T>(row);
-                        T mNew = T.Max(m[r], tileMax);
-                        if (T.IsNegativeInfinity(mNew))
-                        {
-                            row.Clear();                                      // nothing visible yet in this row
-                            continue;
-                        }
-                        T correction = T.Exp(m[r] - mNew);                    // e^(−∞) = 0 on the first visible tile
-                        TensorPrimitives.Subtract(row, mNew, row);
-                        TensorPrimitives.Exp(row, row);
-                        sum[r] = sum[r] * correction + TensorPrimitives.Sum<T>(row);
+                        T* row = sc + r * cols;
+                        T mNew = T.Max(m[r], RowMax(row, cols));
+                        correction[r] = T.One;
+                        if (T.IsNegativeInfinity(mNew)) continue;            // nothing visible yet: e^(−∞) = 0 below
+                        correction[r] = T.Exp(m[r] - mNew);                  // e^(−∞) = 0 on the first visible tile
                         m[r] = mNew;
-                        if (correction != T.One)
+                        AddToRow(row, cols, -mNew);
+                    }
+                    TensorPrimitives.Exp(new ReadOnlySpan<T>(sc, rows * cols), new Span<T>(sc, rows * cols));
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum[r] = sum[r] * correction[r] + RowSum(sc + r * cols, cols);
+                        if (correction[r] != T.One)
                         {
                             Span<T> orow = new(oh + (nint)(i0 + r) * ev, ev);
-                            TensorPrimitives.Multiply(orow, correction, orow);
+                            TensorPrimitives.Multiply(orow, correction[r], orow);
                         }
                     }
-                    Mm(false, false, rows, ev, cols, T.One, sc, cols, vh + (nint)j0 * ev, ev, T.One, oh + (nint)i0 * ev, ev);
+                    Mm(false, false, rows, ev, cols, T.One, sc, cols, vh + (nint)j0 * p.Vs, p.Vs, T.One, oh + (nint)i0 * ev, ev);
                 }
                 for (int r = 0; r < rows; r++)
                 {
@@ -207,31 +222,25 @@ public static class Attention
                 {
                     int cols = Math.Min(bk, keys - j0);
                     Scores(p, qh, kh, mh, scale, i0, rows, j0, cols, pr);
+                    // P = e^(S − lse); a fully masked row has S = −∞ and lse = +∞, so P = e^(−∞) = 0.
                     for (int r = 0; r < rows; r++)
                     {
-                        Span<T> row = new(pr + r * cols, cols);
                         T rowLse = lh[i0 + r];
-                        if (T.IsPositiveInfinity(rowLse)) row.Clear();       // fully masked row: P = 0
-                        else
-                        {
-                            TensorPrimitives.Subtract(row, rowLse, row);
-                            TensorPrimitives.Exp(row, row);
-                        }
+                        if (!T.IsPositiveInfinity(rowLse)) AddToRow(pr + r * cols, cols, -rowLse);
                     }
+                    TensorPrimitives.Exp(new ReadOnlySpan<T>(pr, rows * cols), new Span<T>(pr, rows * cols));
                     // dV_t += Pᵀ·dO_b
                     Mm(true, false, cols, ev, rows, T.One, pr, cols, gh + (nint)i0 * ev, ev, T.One, dvh + (nint)j0 * ev, ev);
                     // dP = dO_b·V_tᵀ, then dS = P ∘ (dP − D) in place
-                    Mm(false, true, rows, cols, ev, T.One, gh + (nint)i0 * ev, ev, vh + (nint)j0 * ev, ev, T.Zero, dp, cols);
+                    Mm(false, true, rows, cols, ev, T.One, gh + (nint)i0 * ev, ev, vh + (nint)j0 * p.Vs, p.Vs, T.Zero, dp, cols);
                     for (int r = 0; r < rows; r++)
                     {
-                        Span<T> ds = new(dp + r * cols, cols);
-                        TensorPrimitives.Subtract(ds, d[i0 + r], ds);
-                        TensorPrimitives.Multiply(ds, new ReadOnlySpan<T>(pr + r * cols, cols), ds);
-                        if (dmh != null) ds.CopyTo(new Span<T>(dmh + (nint)(i0 + r) * s + j0, cols));
+                        SoftmaxGradientRow(dp + r * cols, pr + r * cols, cols, d[i0 + r]);
+                        if (dmh != null) new ReadOnlySpan<T>(dp + r * cols, cols).CopyTo(new Span<T>(dmh + (nint)(i0 + r) * s + j0, cols));
                     }
                     // dQ_b += scale·dS·K_t,  dK_t += scale·dSᵀ·Q_b
-                    Mm(false, false, rows, e, cols, scale, dp, cols, kh + (nint)j0 * e, e, T.One, dqh + (nint)i0 * e, e);
-                    Mm(true, false, cols, e, rows, scale, dp, cols, qh + (nint)i0 * e, e, T.One, dkh + (nint)j0 * e, e);
+                    Mm(false, false, rows, e, cols, scale, dp, cols, kh + (nint)j0 * p.Ks, p.Ks, T.One, dqh + (nint)i0 * e, e);
+                    Mm(true, false, cols, e, rows, scale, dp, cols, qh + (nint)i0 * p.Qs, p.Qs, T.One, dkh + (nint)j0 * e, e);
                 }
             }
         }
@@ -244,7 +253,7 @@ public static class Attention
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int e = p.E;
-        Mm(false, true, rows, cols, e, scale, qh + (nint)i0 * e, e, kh + (nint)j0 * e, e, T.Zero, sc, cols);
+        Mm(false, true, rows, cols, e, scale, qh + (nint)i0 * p.Qs, p.Qs, kh + (nint)j0 * p.Ks, p.Ks, T.Zero, sc, cols);
         for (int r = 0; r < rows; r++)
         {
             Span<T> row = new(sc + r * cols, cols);
@@ -260,6 +269,55 @@ public static class Attention
                 if (visible < cols) row[Math.Max(visible, 0)..].Fill(T.NegativeInfinity);
             }
         }
+    }
+
+    /// <summary>max of p[0..n), by Vector&lt;T&gt; lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe T RowMax<T>(T* p, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0, w = Vector<T>.Count;
+        T max = T.NegativeInfinity;
+        if (n >= w)
+        {
+            var acc = new Vector<T>(T.NegativeInfinity);
+            for (; i <= n - w; i += w) acc = Vector.Max(acc, Unsafe.ReadUnaligned<Vector<T>>(p + i));
+            for (int c = 0; c < w; c++) max = T.Max(max, acc[c]);
+        }
+        for (; i < n; i++) max = T.Max(max, p[i]);
+        return max;
+    }
+
+    /// <summary>Σ p[0..n), by Vector&lt;T&gt; lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe T RowSum<T>(T* p, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0, w = Vector<T>.Count;
+        var acc = Vector<T>.Zero;
+        for (; i <= n - w; i += w) acc += Unsafe.ReadUnaligned<Vector<T>>(p + i);
+        T sum = Vector.Sum(acc);
+        for (; i < n; i++) sum += p[i];
+        return sum;
+    }
+
+    /// <summary>p[j] += c for j in 0..n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void AddToRow<T>(T* p, int n, T c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0, w = Vector<T>.Count;
+        var vc = new Vector<T>(c);
+        for (; i <= n - w; i += w) Unsafe.WriteUnaligned(p + i, Unsafe.ReadUnaligned<Vector<T>>(p + i) + vc);
+        for (; i < n; i++) p[i] += c;
+    }
+
+    /// <summary>dS = P ∘ (dP − D) in place over dP, one row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void SoftmaxGradientRow<T>(T* dp, T* prob, int n, T d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0, w = Vector<T>.Count;
+        var vd = new Vector<T>(d);
+        for (; i <= n - w; i += w)
+            Unsafe.WriteUnaligned(dp + i, Unsafe.ReadUnaligned<Vector<T>>(prob + i) * (Unsafe.ReadUnaligned<Vector<T>>(dp + i) - vd));
+        for (; i < n; i++) dp[i] = prob[i] * (dp[i] - d);
     }
 
     /// <summary>Row-major C = alpha·op(A)·op(B) + beta·C through <see cref="Gemm"/> on raw pointers.</summary>
@@ -287,11 +345,13 @@ public static class Attention
         if (p.QueryOffsets.Length < p.BatchHeads || p.KeyOffsets.Length < p.BatchHeads || p.ValueOffsets.Length < p.BatchHeads
             || (p.MaskOffsets is not null && p.MaskOffsets.Length < p.BatchHeads))
             throw new ArgumentException($"Attention: every offset array needs {p.BatchHeads} entries.");
+        if (p.Qs < p.E || p.Ks < p.E || p.Vs < p.Ev)
+            throw new ArgumentException($"Attention: row strides (query {p.Qs}, key {p.Ks}, value {p.Vs}) must be at least the row widths (E={p.E}, Ev={p.Ev}).");
         for (int t = 0; t < p.BatchHeads; t++)
         {
-            Fits("query", p.QueryOffsets[t], (long)p.L * p.E, qLen);
-            Fits("key", p.KeyOffsets[t], (long)p.S * p.E, kLen);
-            Fits("value", p.ValueOffsets[t], (long)p.S * p.Ev, vLen);
+            Fits("query", p.QueryOffsets[t], Extent(p.L, p.Qs, p.E), qLen);
+            Fits("key", p.KeyOffsets[t], Extent(p.S, p.Ks, p.E), kLen);
+            Fits("value", p.ValueOffsets[t], Extent(p.S, p.Vs, p.Ev), vLen);
             if (p.MaskOffsets is not null && p.L > 0 && p.S > 0)
                 Fits("mask", p.MaskOffsets[t], (long)(p.L - 1) * p.MaskRowStride + (long)(p.S - 1) * p.MaskColumnStride + 1, maskLen);
         }
@@ -306,6 +366,9 @@ public static class Attention
             || (dmLen != 0 && dmLen < bh * p.L * p.S))
             throw new ArgumentException($"Attention backward: gradient spans too short (dO {gLen}, dQ {dqLen}, dK {dkLen}, dV {dvLen}, dM {dmLen}) for BatchHeads={p.BatchHeads}, L={p.L}, S={p.S}, E={p.E}, Ev={p.Ev}.");
     }
+
+    /// <summary>Elements spanned by <paramref name="rows"/> rows of <paramref name="width"/> at a row stride.</summary>
+    private static long Extent(int rows, int stride, int width) => rows == 0 || width == 0 ? 0 : (long)(rows - 1) * stride + width;
 
     private static void Fits(string what, int offset, long length, int spanLength)
     {
@@ -343,7 +406,7 @@ public static class AttentionReference
                 for (int c = 0; c < p.Ev; c++)
                 {
                     double acc = 0;
-                    for (int j = 0; j < p.S; j++) acc += prob[j] * double.CreateChecked(v[p.ValueOffsets[t] + j * p.Ev + c]);
+                    for (int j = 0; j < p.S; j++) acc += prob[j] * double.CreateChecked(v[p.ValueOffsets[t] + j * p.Vs + c]);
                     output[(t * p.L + i) * p.Ev + c] = T.CreateChecked(acc);
                 }
             }
@@ -385,7 +448,7 @@ public static class AttentionReference
                 for (int j = 0; j < p.S; j++)
                 {
                     double acc = 0;
-                    for (int c = 0; c < p.Ev; c++) acc += double.CreateChecked(dOutput[(t * p.L + i) * p.Ev + c]) * double.CreateChecked(v[vo + j * p.Ev + c]);
+                    for (int c = 0; c < p.Ev; c++) acc += double.CreateChecked(dOutput[(t * p.L + i) * p.Ev + c]) * double.CreateChecked(v[vo + j * p.Vs + c]);
                     dp[j] = acc;
                     dot += prob[j] * acc;
                 }
@@ -397,8 +460,8 @@ public static class AttentionReference
                     if (!dMask.IsEmpty) dMask[(t * p.L + i) * p.S + j] = T.CreateChecked(ds);
                     for (int c = 0; c < p.E; c++)
                     {
-                        dq[(t * p.L + i) * p.E + c] += T.CreateChecked(sc * ds * double.CreateChecked(k[ko + j * p.E + c]));
-                        dk[(t * p.S + j) * p.E + c] += T.CreateChecked(sc * ds * double.CreateChecked(q[qo + i * p.E + c]));
+                        dq[(t * p.L + i) * p.E + c] += T.CreateChecked(sc * ds * double.CreateChecked(k[ko + j * p.Ks + c]));
+                        dk[(t * p.S + j) * p.E + c] += T.CreateChecked(sc * ds * double.CreateChecked(q[qo + i * p.Qs + c]));
                     }
                 }
             }
@@ -416,7 +479,7 @@ public static class AttentionReference
         {
             double acc = 0;
             for (int c = 0; c < p.E; c++)
-                acc += double.CreateChecked(q[p.QueryOffsets[t] + i * p.E + c]) * double.CreateChecked(k[p.KeyOffsets[t] + j * p.E + c]);
+                acc += double.CreateChecked(q[p.QueryOffsets[t] + i * p.Qs + c]) * double.CreateChecked(k[p.KeyOffsets[t] + j * p.Ks + c]);
             acc *= scale;
             if (p.MaskOffsets is not null)
                 acc += double.CreateChecked(mask[p.MaskOffsets[t] + i * p.MaskRowStride + j * p.MaskColumnStride]);

@@ -61,6 +61,31 @@ public sealed class AttentionTests
             GradCheckTests.AssertClose($"{kind} gradient {i}", expectedGrads[i], grads[i], tol, tol);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Heads_viewed_out_of_a_packed_projection_are_read_in_place(bool float32)
+    {
+        // GPT-style: one (N, L, 3·H·D) projection split into q, k, v and viewed as (N, H, L, D) heads: rows are
+        // 3·H·D apart and heads D apart, with no copy. Output and gradient must match the composite.
+        const int n = 2, l = 70, h = 3, d = 8;
+        DType dt = float32 ? DType.Float32 : DType.Float64;
+        Tensor qkv = Tensor.Randn([n, l, 3 * h * d], new Generator(21), DType.Float64).To(dt).RequireGrad();
+        Tensor[] parts = qkv.Chunk(3, -1);
+        Tensor Heads(Tensor t) => t.View(n, l, h, d).Transpose(1, 2);
+        Tensor y = Tensor.ScaledDotProductAttention(Heads(parts[0]), Heads(parts[1]), Heads(parts[2]), isCausal: true);
+        Tensor projection = Tensor.Randn(y.Shape, new Generator(22), DType.Float64).To(dt);
+        (y * projection).Sum().Backward();
+
+        Tensor qkv64 = qkv.Detach().To(DType.Float64).RequireGrad();
+        Tensor[] p64 = qkv64.Chunk(3, -1);
+        Tensor expected = OpCatalog.AttentionReference(Heads(p64[0]), Heads(p64[1]), Heads(p64[2]), causal: true);
+        (expected * projection.To(DType.Float64)).Sum().Backward();
+        double tol = float32 ? 2e-4 : 1e-11;
+        GradCheckTests.AssertClose("output", expected, y, tol, tol);
+        GradCheckTests.AssertClose("d qkv", qkv64.Grad!, qkv.Grad!, tol, tol);
+    }
+
     [Fact]
     public void A_fully_masked_query_row_gives_zero_output_and_zero_gradients()
     {

@@ -10,16 +10,18 @@ public sealed class AttentionTests
     private static T[] Random<T>(Random rng, int n, double scale) where T : System.Numerics.IFloatingPointIeee754<T>
         => Enumerable.Range(0, n).Select(_ => T.CreateChecked((rng.NextDouble() * 2 - 1) * scale)).ToArray();
 
-    private static void Check<T>(int l, int s, bool causal, bool masked, double tol) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    private static void Check<T>(int l, int s, bool causal, bool masked, double tol, int pad = 0) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         const int heads = 3, e = 7, ev = 4;
+        // Rows are e + pad (ev + pad) apart: pad > 0 reads heads out of wider rows, as from a packed projection.
+        int qs = e + pad, vs = ev + pad;
         var rng = new Random(l * 31 + s);
         // Heads 0 and 2 share a key/value block (offset 0), as a broadcast batch dim would.
-        T[] q = Random<T>(rng, heads * l * e, 3), k = Random<T>(rng, 2 * s * e, 3), v = Random<T>(rng, 2 * s * ev, 1);
+        T[] q = Random<T>(rng, heads * l * qs, 3), k = Random<T>(rng, 2 * s * qs, 3), v = Random<T>(rng, 2 * s * vs, 1);
         // One mask row (1, S) broadcast over the queries, 0 or −∞ plus a bias; key 0 is always visible.
         T[] mask = Enumerable.Range(0, 2 * s).Select(j => j % s == 0 || rng.NextDouble() < 0.7 ? T.CreateChecked(rng.NextDouble()) : T.NegativeInfinity).ToArray();
-        var layout = new AttentionLayout(heads, l, s, e, ev, [0, l * e, 2 * l * e], [0, s * e, 0], [0, s * ev, 0], causal,
-                                         masked ? [0, s, s] : null, 0, 1);
+        var layout = new AttentionLayout(heads, l, s, e, ev, [0, l * qs, 2 * l * qs], [0, s * qs, 0], [0, s * vs, 0], causal,
+                                         masked ? [0, s, s] : null, 0, 1, qs, qs, vs);
         T scale = T.CreateChecked(0.4);
         T[] o = new T[heads * l * ev], lse = new T[heads * l], o2 = new T[o.Length], lse2 = new T[lse.Length];
         Attention.Forward<T>(q, k, v, masked ? mask : default, layout, scale, o, lse);
@@ -54,6 +56,9 @@ public sealed class AttentionTests
     [InlineData(200, 129, true, true)]
     public void Tiled_kernel_matches_the_naive_reference_in_double(int l, int s, bool causal, bool masked)
         => Check<double>(l, s, causal, masked, 1e-12);
+
+    [Fact]
+    public void Strided_rows_match_the_naive_reference() => Check<double>(40, 150, true, true, 1e-12, pad: 5);
 
     [Theory]
     [InlineData(70, 300, false, true)]
