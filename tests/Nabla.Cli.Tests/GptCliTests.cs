@@ -72,3 +72,42 @@ public sealed class GptCliTests : IDisposable
         Assert.Equal(1, Program.Run(TrainArgs(Corpus(), run, "--heads", "3")));
     }
 }
+
+/// <summary><c>nabla train bert</c> and <c>nabla train vit</c> at toy sizes.</summary>
+public sealed class BertVitCliTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "nabla-bert-vit-cli-" + Guid.NewGuid().ToString("N"));
+
+    public BertVitCliTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void TrainBertPretrainsFineTunesAndWritesARun()
+    {
+        string text = Path.Combine(_dir, "lines.txt");
+        File.WriteAllLines(text, Enumerable.Range(0, 40).Select(i => $"line {(char)('a' + i % 7)}{(char)('a' + i % 5)} of the text"));
+        string run = Path.Combine(_dir, "bert");
+        Assert.Equal(0, Program.Run(["train", "bert", "--text", text, "--steps", "6", "--finetune-steps", "4", "--block", "16", "--layers", "1",
+                                     "--heads", "2", "--embd", "16", "--batch", "8", "--threads", "1", "--out", run]));
+        foreach (string f in new[] { "config.json", "tokenizer.json", "model.safetensors", "metrics.csv", "loss.svg" })
+            Assert.True(File.Exists(Path.Combine(run, f)), f);
+        // 6 masked-LM steps + 4 classifier steps, one row each after the header.
+        Assert.Equal(11, File.ReadAllLines(Path.Combine(run, "metrics.csv")).Length);
+        Assert.Contains("\"bert\"", File.ReadAllText(Path.Combine(run, "config.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TrainVitWritesARun()
+    {
+        if (!File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")) return;   // the dataset is a system package
+        string run = Path.Combine(_dir, "vit");
+        Assert.Equal(0, Program.Run(["train", "vit", "--limit", "64", "--test-limit", "50", "--batch", "32", "--embd", "16", "--heads", "2",
+                                     "--layers", "1", "--threads", "1", "--out", run]));
+        string[] metrics = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
+        Assert.Equal("epoch,train_loss,test_accuracy,seconds", metrics[0]);
+        // 10 classes: the first epoch's mean loss is near ln 10 ≈ 2.30.
+        Assert.InRange(double.Parse(metrics[1].Split(',')[1], CultureInfo.InvariantCulture), 1.9, 2.6);
+        Assert.True(File.Exists(Path.Combine(run, "model.safetensors")));
+    }
+}

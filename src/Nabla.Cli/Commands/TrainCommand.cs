@@ -46,6 +46,8 @@ internal static class TrainCommand
             threads, output, resume, noHeader, labelColumn, augment,
         };
         command.Subcommands.Add(TrainGptCommand.Create());
+        command.Subcommands.Add(TrainBertCommand.Create());
+        command.Subcommands.Add(TrainVitCommand.Create());
         command.SetAction(parse =>
         {
             if (parse.GetValue(threads) is int t) Threading.NumThreads = t;
