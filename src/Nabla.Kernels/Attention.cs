@@ -64,7 +64,7 @@ public sealed record AttentionLayout(int BatchHeads, int L, int S, int E, int Ev
 /// Σ_k P_ik dP_ik = Σ_k P_ik (dO_i·V_k) = dO_i·O_i = D_i.</para>
 /// <para>A query row whose keys are all masked has no softmax; its output and gradients are 0 (its log-sum-exp is
 /// +∞), as in PyTorch 2.5's attention. Heads run in parallel, each on one thread (results do not depend on the
-/// thread count).</para>
+/// thread count); small problems stay on the calling thread.</para>
 /// </remarks>
 public static class Attention
 {
@@ -93,7 +93,7 @@ public static class Attention
         fixed (T* pq = q, pk = k, pv = v, pm = mask, po = output, pl = logSumExp)
         {
             nint aq = (nint)pq, ak = (nint)pk, av = (nint)pv, am = (nint)pm, ao = (nint)po, al = (nint)pl;
-            Threading.For(layout.BatchHeads, t =>
+            ForHeads(layout, t =>
                 ForwardHead(layout, t, (T*)aq, (T*)ak, (T*)av, (T*)am, scale, (T*)ao, (T*)al));
         }
     }
@@ -124,9 +124,23 @@ public static class Attention
         {
             nint aq = (nint)pq, ak = (nint)pk, av = (nint)pv, am = (nint)pm, ao = (nint)po, al = (nint)pl, ag = (nint)pg;
             nint adq = (nint)pdq, adk = (nint)pdk, adv = (nint)pdv, adm = (nint)pdm;
-            Threading.For(layout.BatchHeads, t =>
+            ForHeads(layout, t =>
                 BackwardHead(layout, t, (T*)aq, (T*)ak, (T*)av, (T*)am, scale, (T*)ao, (T*)al, (T*)ag, (T*)adq, (T*)adk, (T*)adv, (T*)adm));
         }
+    }
+
+    /// <summary>Runs body(t) for every head: on one thread when the whole problem (L·S·(E + Ev) multiply-adds
+    /// per head) is below <see cref="Threading.GrainSize"/>, where a hand-off would cost more than it saves (a
+    /// decoding step against a cache, say), else one part per head through <see cref="Threading.For"/>.</summary>
+    private static void ForHeads(AttentionLayout p, Action<int> body)
+    {
+        long work = (long)p.BatchHeads * p.L * p.S * (p.E + p.Ev);
+        if (work < Threading.GrainSize)
+        {
+            for (int t = 0; t < p.BatchHeads; t++) body(t);
+            return;
+        }
+        Threading.For(p.BatchHeads, body);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

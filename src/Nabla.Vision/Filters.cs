@@ -29,7 +29,7 @@ public static class Filters
     public static Tensor Correlate2d(Tensor image, Tensor kernel, BorderMode border = BorderMode.Reflect)
     {
         (float[] k, int kh, int kw) = Kernel(kernel, nameof(Correlate2d));
-        return Apply(image, nameof(Correlate2d), (src, h, w, dst) => Correlate(src, h, w, k, kh, kw, border, dst));
+        return Apply(image, nameof(Correlate2d), (src, so, h, w, dst, d) => Correlate(src, so, h, w, k, kh, kw, border, dst, d));
     }
 
     /// <summary>True 2-D convolution of each plane with a kernel: the kernel flipped in both directions, then
@@ -42,7 +42,7 @@ public static class Filters
     {
         (float[] k, int kh, int kw) = Kernel(kernel, nameof(Convolve2d));
         Array.Reverse(k); // row-major reversal = flip both axes
-        return Apply(image, nameof(Convolve2d), (src, h, w, dst) => Correlate(src, h, w, k, kh, kw, border, dst));
+        return Apply(image, nameof(Convolve2d), (src, so, h, w, dst, d) => Correlate(src, so, h, w, k, kh, kw, border, dst, d));
     }
 
     /// <summary>Correlation with the separable kernel columnKernel ⊗ rowKernel as two 1-D passes (along W, then
@@ -61,11 +61,11 @@ public static class Filters
             throw new ArgumentException($"SeparableCorrelate2d: expected 1-D kernels, got shapes ({string.Join(", ", rowKernel.Shape)}) and ({string.Join(", ", columnKernel.Shape)}).");
         (float[] kx, _, int kw) = Kernel(rowKernel.Reshape(1, -1), nameof(SeparableCorrelate2d));
         (float[] ky, int kh, _) = Kernel(columnKernel.Reshape(-1, 1), nameof(SeparableCorrelate2d));
-        return Apply(image, nameof(SeparableCorrelate2d), (src, h, w, dst) =>
+        return Apply(image, nameof(SeparableCorrelate2d), (src, so, h, w, dst, d) =>
         {
             var tmp = new float[h * w];
-            Correlate(src, h, w, kx, 1, kw, border, tmp);
-            Correlate(tmp, h, w, ky, kh, 1, border, dst);
+            Correlate(src, so, h, w, kx, 1, kw, border, tmp, 0);
+            Correlate(tmp, 0, h, w, ky, kh, 1, border, dst, d);
         });
     }
 
@@ -231,7 +231,7 @@ public static class Filters
         return (kernel.To(DType.Float32).ToArray<float>(), kernel.Size(0), kernel.Size(1));
     }
 
-    private delegate void PlaneFilter(ReadOnlySpan<float> src, int h, int w, Span<float> dst);
+    private delegate void PlaneFilter(float[] src, int srcOffset, int h, int w, float[] dst, int dstOffset);
 
     private static Tensor Apply(Tensor image, string op, PlaneFilter filter)
     {
@@ -241,14 +241,15 @@ public static class Filters
         int h = image.Size(-2), w = image.Size(-1), planeSize = h * w, planes = image.NumEl / planeSize;
         float[] src = image.To(DType.Float32).ToArray<float>();
         var dst = new float[src.Length];
-        for (int p = 0; p < planes; p++)
-            filter(src.AsSpan(p * planeSize, planeSize), h, w, dst.AsSpan(p * planeSize, planeSize));
+        for (int p = 0; p < planes; p++) filter(src, p * planeSize, h, w, dst, p * planeSize);
         return Tensor.FromBuffer(dst, image.Shape);
     }
 
     /// <summary>Correlates one (h, w) plane: pads it by the kernel radius under the border mode, then for each
-    /// output row adds k[i, j] × (padded row y + i, shifted by j) with a vector multiply-add.</summary>
-    private static void Correlate(ReadOnlySpan<float> src, int h, int w, float[] k, int kh, int kw, BorderMode border, Span<float> dst)
+    /// output row adds k[i, j] × (padded row y + i, shifted by j) with a vector multiply-add. Output rows are
+    /// independent, so blocks of rows run on <see cref="Threading.NumThreads"/> threads (each row is computed the
+    /// same way whatever the split, so results do not depend on the thread count).</summary>
+    private static void Correlate(float[] src, int srcOffset, int h, int w, float[] k, int kh, int kw, BorderMode border, float[] dst, int dstOffset)
     {
         int r = kh / 2, s = kw / 2, pw = w + 2 * s, ph = h + 2 * r;
         var padded = new float[(long)ph * pw];
@@ -258,7 +259,7 @@ public static class Filters
         {
             int sy = Index(py - r, h, border);
             if (sy < 0) continue;
-            ReadOnlySpan<float> row = src.Slice(sy * w, w);
+            ReadOnlySpan<float> row = src.AsSpan(srcOffset + sy * w, w);
             Span<float> target = padded.AsSpan(py * pw, pw);
             row.CopyTo(target[s..]);
             for (int px = 0; px < s; px++)
@@ -267,16 +268,19 @@ public static class Filters
                 target[pw - 1 - px] = columns[pw - 1 - px] < 0 ? 0 : row[columns[pw - 1 - px]];
             }
         }
-        dst.Clear();
-        for (int y = 0; y < h; y++)
+        Threading.ForBlocks(h, (long)w * kh * kw, (start, count) =>
         {
-            Span<float> output = dst.Slice(y * w, w);
-            for (int i = 0; i < kh; i++)
+            for (int y = start; y < start + count; y++)
             {
-                ReadOnlySpan<float> input = padded.AsSpan((y + i) * pw, pw);
-                for (int j = 0; j < kw; j++) MultiplyAdd(k[i * kw + j], input.Slice(j, w), output);
+                Span<float> output = dst.AsSpan(dstOffset + y * w, w);
+                output.Clear();
+                for (int i = 0; i < kh; i++)
+                {
+                    ReadOnlySpan<float> input = padded.AsSpan((y + i) * pw, pw);
+                    for (int j = 0; j < kw; j++) MultiplyAdd(k[i * kw + j], input.Slice(j, w), output);
+                }
             }
-        }
+        });
     }
 
     /// <summary>y += a·x over spans of equal length, Vector&lt;float&gt; lanes at a time.</summary>

@@ -51,7 +51,12 @@ public static class Netpbm
         int maxval = (int)Number(data, ref pos, name, "maxval", 1, ushort.MaxValue);
         long plane = width * height;
         if (plane * channels > Array.MaxLength) throw new ImageFormatException(name, 3, $"image of {width}×{height} pixels is too large to decode into one tensor");
-        int n = (int)plane;
+        int n = (int)plane, bytes = maxval < 256 ? 1 : 2;
+        // Check the length before allocating: binary samples take 1 or 2 bytes; ASCII ones at least a digit and a
+        // separator (the last needs no separator).
+        long need = ascii ? 2 * plane * channels - 1 : plane * channels * bytes + 1;
+        if (data.Length - pos < need)
+            throw new ImageFormatException(name, data.Length, $"truncated: {width}×{height}×{channels} samples need at least {need} more bytes from byte {pos}, but {data.Length - pos} remain");
         var output = new float[n * channels];
         double scale = 1.0 / maxval;
         if (ascii)
@@ -67,10 +72,6 @@ public static class Netpbm
         if (pos >= data.Length || !IsSpace(data[pos]))
             throw new ImageFormatException(name, pos, "expected one whitespace byte after maxval before the binary samples");
         pos++;
-        int bytes = maxval < 256 ? 1 : 2;
-        long need = plane * channels * bytes;
-        if (data.Length - pos < need)
-            throw new ImageFormatException(name, data.Length, $"truncated: {width}×{height}×{channels} samples of {bytes} byte(s) need {need} bytes from byte {pos}, but {data.Length - pos} remain");
         for (int i = 0; i < n * channels; i++)
         {
             int at = pos + i * bytes;

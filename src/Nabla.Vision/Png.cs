@@ -213,27 +213,26 @@ public static class Png
         if (expected > Array.MaxLength)
             throw new ImageFormatException(name, offset, $"image of {header.Width}×{header.Height} pixels is too large to decode");
         idat.Position = 0;
-        var raw = new byte[expected];
-        int filled = 0;
+        // Inflate into a growing buffer rather than one of the size the header claims, so that a small file with a
+        // huge claimed size fails on its data before any large allocation.
+        var raw = new MemoryStream();
+        var block = new byte[1 << 16];
         try
         {
             using var z = new ZLibStream(idat, CompressionMode.Decompress);
-            while (filled < raw.Length)
-            {
-                int got = z.Read(raw, filled, raw.Length - filled);
-                if (got == 0) break;
-                filled += got;
-            }
-            if (filled == raw.Length && z.ReadByte() >= 0)
-                throw new ImageFormatException(name, offset, $"IDAT data decompresses to more than the {expected} bytes a {header.Width}×{header.Height} image needs");
+            int got;
+            while (raw.Length <= expected && (got = z.Read(block, 0, (int)Math.Min(block.Length, expected + 1 - raw.Length))) > 0)
+                raw.Write(block, 0, got);
         }
         catch (InvalidDataException e)
         {
             throw new ImageFormatException(name, offset, $"the zlib stream of the IDAT chunks is corrupt ({e.Message})", e);
         }
-        if (filled != raw.Length)
-            throw new ImageFormatException(name, offset, $"IDAT data decompresses to {filled} bytes; a {header.Width}×{header.Height} image needs {expected}");
-        return raw;
+        if (raw.Length > expected)
+            throw new ImageFormatException(name, offset, $"IDAT data decompresses to more than the {expected} bytes a {header.Width}×{header.Height} image needs");
+        if (raw.Length != expected)
+            throw new ImageFormatException(name, offset, $"IDAT data decompresses to {raw.Length} bytes; a {header.Width}×{header.Height} image needs {expected}");
+        return raw.Length == raw.Capacity ? raw.GetBuffer() : raw.ToArray();
     }
 
     private static Tensor Pixels(Header h, byte[]? palette, byte[]? transparency, byte[] raw, string name, long offset)

@@ -141,4 +141,68 @@ public sealed class FilterTests
         Assert.Throws<ArgumentException>(() => Filters.Correlate2d(batch, Tensor.Ones(2, 2)));
         Assert.Throws<ArgumentException>(() => Filters.SobelX(Tensor.Ones(4)));
     }
+
+    [Fact]
+    public void Results_do_not_depend_on_the_thread_count()
+    {
+        // 3×300×300 with a 5×5 kernel: 2.25 M multiply-adds per plane, far above the grain size, so rows split.
+        Tensor image = Tensor.Rand([3, 300, 300], new Generator(6));
+        Tensor kernel = Tensor.Randn([5, 5], new Generator(7));
+        int saved = Threading.NumThreads;
+        try
+        {
+            Threading.NumThreads = 1;
+            float[] one = Filters.Correlate2d(image, kernel).ToArray<float>();
+            Threading.NumThreads = 2;
+            Assert.Equal(one, Filters.Correlate2d(image, kernel).ToArray<float>());
+        }
+        finally
+        {
+            Threading.NumThreads = saved;
+        }
+    }
+}
+
+/// <summary>Filters against scipy.ndimage and PyTorch (tools/golden/filters.py).</summary>
+public sealed class FilterGoldenTests
+{
+    private static readonly Lazy<System.Text.Json.JsonElement> Golden = new(() => System.Text.Json.JsonDocument.Parse(
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "golden", "filters.json"))).RootElement);
+
+    private static Tensor Matrix(System.Text.Json.JsonElement e)
+    {
+        double[][] rows = [.. e.EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray())];
+        return Tensor.FromArray(rows.SelectMany(r => r).ToArray(), rows.Length, rows[0].Length);
+    }
+
+    private static void Close(System.Text.Json.JsonElement expected, Tensor actual)
+    {
+        double[] e = Matrix(expected).ToArray<double>();
+        float[] a = actual.ToArray<float>();
+        Assert.Equal(e.Length, a.Length);
+        // Float32 arithmetic on values of order 1–10: 1e-5 absolute.
+        for (int i = 0; i < e.Length; i++) Assert.True(Math.Abs(e[i] - a[i]) <= 1e-5, $"[{i}]: {a[i]} vs {e[i]}");
+    }
+
+    [Theory]
+    [InlineData(BorderMode.Zero)]
+    [InlineData(BorderMode.Replicate)]
+    [InlineData(BorderMode.Reflect)]
+    public void Correlate_and_convolve_match_scipy_in_every_border_mode(BorderMode border)
+    {
+        Tensor image = Matrix(Golden.Value.GetProperty("image")), kernel = Matrix(Golden.Value.GetProperty("kernel"));
+        Close(Golden.Value.GetProperty("correlate").GetProperty(border.ToString()), Filters.Correlate2d(image, kernel, border));
+        Close(Golden.Value.GetProperty("convolve").GetProperty(border.ToString()), Filters.Convolve2d(image, kernel, border));
+    }
+
+    [Fact]
+    public void Sobel_laplacian_and_blur_match_pytorch_and_scipy()
+    {
+        Tensor image = Matrix(Golden.Value.GetProperty("image"));
+        Close(Golden.Value.GetProperty("sobel_x"), Filters.SobelX(image));
+        Close(Golden.Value.GetProperty("sobel_y"), Filters.SobelY(image));
+        Close(Golden.Value.GetProperty("laplacian4"), Filters.Laplacian(image));
+        Close(Golden.Value.GetProperty("laplacian8"), Filters.Laplacian(image, 8));
+        Close(Golden.Value.GetProperty("gaussian_1.5"), Filters.GaussianBlur(image, 1.5));
+    }
 }

@@ -139,6 +139,37 @@ public sealed class FormatTests
     }
 
     [Fact]
+    public void Hand_built_bmp_32_bit_top_down_with_and_without_an_alpha_mask()
+    {
+        // 2×1, top-down (height −1), 32 bits: pixel bytes B, G, R, X. With BI_RGB (compression 0) the fourth byte
+        // is unused → 3 channels. With BI_BITFIELDS and masks after the 40-byte header (R 0x00FF0000, G 0x0000FF00,
+        // B 0x000000FF, A 0xFF000000 for BI_ALPHABITFIELDS = 6) it is alpha → 4 channels.
+        static byte[] File(uint compression, uint[] masks)
+        {
+            int offset = 54 + 4 * masks.Length;
+            var header = new byte[offset];
+            header[0] = (byte)'B';
+            header[1] = (byte)'M';
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(2), (uint)offset + 8);
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(10), (uint)offset);
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(14), 40);
+            BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(18), 2);
+            BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(22), -1);
+            BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(26), 1);
+            BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(28), 32);
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(30), compression);
+            for (int i = 0; i < masks.Length; i++) BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(54 + 4 * i), masks[i]);
+            return TestImages.Concat(header, [0, 0, 255, 51, /* red, X = 51 */ 255, 102, 0, 255 /* (0, 102, 255), X = 255 */]);
+        }
+        Tensor rgb = Bmp.Decode(File(0, []));
+        Assert.Equal(new[] { 3, 1, 2 }, rgb.Shape);
+        Assert.Equal(new float[] { 1, 0, 0, 0.4f, 0, 1 }, rgb.ToArray<float>());
+        Tensor rgba = Bmp.Decode(File(6, [0x00FF0000, 0x0000FF00, 0x000000FF, 0xFF000000]));
+        Assert.Equal(new float[] { 1, 0, 0, 0.4f, 0, 1, 0.2f, 1 }, rgba.ToArray<float>());
+        Assert.Contains("not one run of set bits", Assert.Throws<ImageFormatException>(() => Bmp.Decode(File(3, [0x00FF00FF, 0x0000FF00, 0x000000FF]))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Hand_built_ppm_and_pgm()
     {
         // P6, 2×1, maxval 255, comment: pixels (255, 0, 51) and (0, 102, 255).

@@ -103,6 +103,17 @@ public sealed class MalformedTests
     }
 
     [Fact]
+    public void Huge_claimed_sizes_with_little_data_fail_on_the_data()
+    {
+        // 20000×20000 grey needs 20000·(1 + 20000) = 400,020,000 bytes of image data; the file has 2 bytes of it.
+        byte[] png = TestImages.Concat(TestImages.PngSignature, TestImages.Ihdr(20000, 20000, 8, 0),
+                                       TestImages.Chunk("IDAT", TestImages.Zlib(0, 7)), TestImages.Chunk("IEND"));
+        Assert.Contains("decompresses to 2 bytes; a 20000×20000 image needs 400020000", Fails(png).Message, StringComparison.Ordinal);
+        Assert.Contains("truncated: 40000×40000×1 samples", Fails(Encoding.ASCII.GetBytes("P5 40000 40000 255\n\0")).Message, StringComparison.Ordinal);
+        Assert.Contains("truncated: 20000×20000×3 samples", Fails(Encoding.ASCII.GetBytes("P3 20000 20000 255\n1 2 3")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Png_structure_errors_are_named()
     {
         byte[] sig = TestImages.PngSignature, ihdr = TestImages.Ihdr(1, 1, 8, 0), end = TestImages.Chunk("IEND");

@@ -14,6 +14,9 @@ public sealed class TransformTests
         Tensor x = Grid(2, 3); // [[1, 2, 3], [4, 5, 6]]
         Assert.Equal(new float[] { 3, 2, 1, 6, 5, 4 }, new RandomHorizontalFlip(1).Apply(x).ToArray<float>());
         Assert.Equal(new float[] { 1, 2, 3, 4, 5, 6 }, new RandomHorizontalFlip(0).Apply(x).ToArray<float>());
+        // Other dtypes take the gather path and keep their dtype; a non-contiguous view is read correctly.
+        Assert.Equal(new double[] { 3, 2, 1, 6, 5, 4 }, RandomHorizontalFlip.Flip(x.To(DType.Float64)).ToArray<double>());
+        Assert.Equal(new float[] { 4, 1, 5, 2, 6, 3 }, RandomHorizontalFlip.Flip(x.Reshape(2, 3).T).ToArray<float>());
         // p = 0.5 with a seeded generator: flips exactly when the generator's next double is < 0.5.
         var g = new Generator(7);
         var twin = new Generator(7);
