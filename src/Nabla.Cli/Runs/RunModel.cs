@@ -1,4 +1,5 @@
 using Nabla.Learn.Training;
+using Nabla.Models.Vision;
 using Nabla.Nn;
 using Nabla.Optim;
 using F = Nabla.Nn.Functional;
@@ -8,17 +9,27 @@ namespace Nabla.Cli.Runs;
 /// <summary>Builds a run's model, loss, optimizer and schedulers from its configuration.</summary>
 internal static class RunModel
 {
-    public static readonly string[] Models = ["mlp", "logreg", "perceptron"];
+    public static readonly string[] Models = ["mlp", "logreg", "perceptron", "lenet", "resnet"];
     public static readonly string[] Activations = ["relu", "tanh", "sigmoid", "gelu", "elu", "leaky_relu", "silu", "softplus"];
     public static readonly string[] Optimizers = ["sgd", "adam", "adamw", "rmsprop", "adagrad", "nadam"];
     public static readonly string[] Schedulers = ["none", "step", "cosine", "onecycle", "plateau"];
 
     /// <summary>mlp: Linear → activation per hidden size → Linear to the classes. logreg: one Linear layer
     /// (multinomial logistic regression) with cross-entropy. perceptron: one Linear layer trained with the
-    /// multi-class hinge loss (Crammer–Singer margin), the perceptron's large-margin form.</summary>
+    /// multi-class hinge loss (Crammer–Singer margin), the perceptron's large-margin form. lenet and resnet: the
+    /// convolutional networks of Nabla.Models.Vision (LeNet-5 needs 28 × 28 images; the small ResNet any square grey
+    /// image), after an Unflatten of the flat pixel rows to (1, side, side).</summary>
     public static Sequential Build(RunConfig c)
     {
         var init = new Generator(c.Seed);
+        if (c.Model is "lenet" or "resnet")
+        {
+            int side = (int)Math.Round(Math.Sqrt(c.Features));
+            if (side * side != c.Features || (c.Model == "lenet" && side != 28))
+                throw new ArgumentException($"--model {c.Model}: needs {(c.Model == "lenet" ? "28 × 28 (784-pixel)" : "square grey")} images, but the dataset has {c.Features} features.");
+            Module<Tensor, Tensor> net = c.Model == "lenet" ? LeNet5.Create(c.Classes, init) : new ResNet(numClasses: c.Classes, generator: init);
+            return new Sequential(new Unflatten(1, [1, side, side]), net);
+        }
         var layers = new List<Module<Tensor, Tensor>>();
         int width = c.Features;
         if (c.Model == "mlp")

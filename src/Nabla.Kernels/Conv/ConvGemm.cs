@@ -26,15 +26,16 @@ internal static class ConvGemm
             for (; i + 4 <= m; i += 4) Block4x2(k, a + i * ars, ars, acs, b + j, ldb, c + i * ldc + j, ldc, accumulate);
             for (; i < m; i++) Block1x2(k, a + i * ars, acs, b + j, ldb, c + i * ldc + j, accumulate);
         }
-        for (; j + vc <= n; j += vc)
+        if (n - j >= vc)
         {
-            for (int i = 0; i < m; i++)
-            {
-                T* ai = a + i * ars;
-                Vector<T> acc = accumulate ? Vector.Load(c + i * ldc + j) : default;
-                for (int p = 0; p < k; p++) acc = GemmFma.MulAdd(new Vector<T>(ai[p * acs]), Vector.Load(b + p * ldb + j), acc);
-                Vector.Store(acc, c + i * ldc + j);
-            }
+            VectorColumn(m, k, a, ars, acs, b + j, ldb, c + j, ldc, accumulate);
+            j += vc;
+        }
+        if (j < n && n >= vc && !accumulate)
+        {
+            // The last partial vector: recompute the vector that ends at column n (overwriting is idempotent).
+            VectorColumn(m, k, a, ars, acs, b + (n - vc), ldb, c + (n - vc), ldc, false);
+            return;
         }
         for (; j < n; j++)
         {
@@ -45,6 +46,18 @@ internal static class ConvGemm
                 for (int p = 0; p < k; p++) acc += ai[p * acs] * b[p * ldb + j];
                 c[i * ldc + j] = acc;
             }
+        }
+    }
+
+    private static unsafe void VectorColumn<T>(int m, int k, T* a, nint ars, nint acs, T* b, nint ldb, T* c, nint ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < m; i++)
+        {
+            T* ai = a + i * ars;
+            Vector<T> acc = accumulate ? Vector.Load(c + i * ldc) : default;
+            for (int p = 0; p < k; p++) acc = GemmFma.MulAdd(new Vector<T>(ai[p * acs]), Vector.Load(b + p * ldb), acc);
+            Vector.Store(acc, c + i * ldc);
         }
     }
 

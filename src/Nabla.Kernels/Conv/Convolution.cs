@@ -48,13 +48,17 @@ public static class Convolution
                     {
                         Im2Col.UnfoldSample(new ReadOnlySpan<T>((T*)ax + (long)n * g.InputPerSample, g.InputPerSample), g, col);
                         T* yn = (T*)ay + (long)n * outChannels * plane;
-                        if (hasBias)
-                        {
-                            for (int co = 0; co < outChannels; co++) new Span<T>(yn + co * plane, plane).Fill(((T*)ab)[co]);
-                        }
                         for (int q = 0; q < groups; q++)
                             Product(coutG, plane, rowsG, (T*)aw + q * coutG * rowsG, rowsG, 1, pc + q * rowsG * plane, plane,
-                                    yn + q * coutG * plane, plane, hasBias);
+                                    yn + q * coutG * plane, plane, false);
+                        if (hasBias)
+                        {
+                            for (int co = 0; co < outChannels; co++)
+                            {
+                                var row = new Span<T>(yn + co * plane, plane);
+                                TensorPrimitives.Add(row, ((T*)ab)[co], row);
+                            }
+                        }
                     }
                 }
             });
@@ -121,20 +125,32 @@ public static class Convolution
             {
                 int n0 = (int)((long)part * g.N / parts), n1 = (int)((long)(part + 1) * g.N / parts);
                 T* acc = (T*)ap + (long)part * size;
-                T[] col = new T[g.ColumnPerSample];
-                fixed (T* pc = col)
+                // Several samples side by side: the dot products over positions get long (fewer horizontal sums per
+                // weight) while the block still fits in cache.
+                int block = Math.Clamp(BlockPositions / Math.Max(plane, 1), 1, Math.Max(n1 - n0, 1));
+                int ld = block * plane;
+                T[] col = new T[(long)g.ColumnRows * ld], gy = new T[(long)outChannels * ld];
+                fixed (T* pc = col, pg = gy)
                 {
-                    for (int n = n0; n < n1; n++)
+                    for (int nb = n0; nb < n1; nb += block)
                     {
-                        Im2Col.UnfoldSample(new ReadOnlySpan<T>((T*)ax + (long)n * g.InputPerSample, g.InputPerSample), g, col);
-                        T* dyn = (T*)ady + (long)n * outChannels * plane;
+                        int count = Math.Min(block, n1 - nb), len = count * plane;
+                        for (int b = 0; b < count; b++)
+                        {
+                            int n = nb + b;
+                            Im2Col.UnfoldSample(new ReadOnlySpan<T>((T*)ax + (long)n * g.InputPerSample, g.InputPerSample), g,
+                                                new Span<T>(pc + b * plane, col.Length - b * plane), ld);
+                            T* dyn = (T*)ady + (long)n * outChannels * plane;
+                            for (int co = 0; co < outChannels; co++)
+                                new ReadOnlySpan<T>(dyn + co * plane, plane).CopyTo(new Span<T>(pg + co * ld + b * plane, plane));
+                        }
                         for (int q = 0; q < groups; q++)
                         {
-                            T* dq = dyn + q * coutG * plane, cq = pc + q * rowsG * plane, wq = acc + q * coutG * rowsG;
-                            if ((long)coutG * rowsG * plane <= SmallVolume)
-                                ConvGemm.RowDots(coutG, rowsG, plane, dq, plane, cq, plane, wq, rowsG);
+                            T* dq = pg + q * coutG * ld, cq = pc + q * rowsG * ld, wq = acc + q * coutG * rowsG;
+                            if ((long)coutG * rowsG * len <= SmallVolume * 8)
+                                ConvGemm.RowDots(coutG, rowsG, len, dq, ld, cq, ld, wq, rowsG);
                             else
-                                Gemm(false, true, coutG, rowsG, plane, dq, plane, cq, plane, true, wq, rowsG);
+                                Gemm(false, true, coutG, rowsG, len, dq, ld, cq, ld, true, wq, rowsG);
                         }
                     }
                 }
@@ -161,6 +177,10 @@ public static class Convolution
     /// <summary>Per-sample products up to this m·n·k (64³, <see cref="Gemm"/>'s own small-problem bound) use
     /// <see cref="ConvGemm"/>; beyond it packing pays for itself.</summary>
     private const long SmallVolume = 64L * 64 * 64;
+
+    /// <summary>Output positions per weight-gradient block (samples × OH·OW): 2,048 floats of every column row and
+    /// dy row keep a LeNet-sized block within a 1 MiB L2 while making each dot product 2,048 long.</summary>
+    private const int BlockPositions = 2048;
 
     private static unsafe void Product<T>(int m, int n, int k, T* a, nint ars, nint acs, T* b, nint ldb, T* c, nint ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -70,6 +70,11 @@ public static class Im2Col
     }
 
     internal static void UnfoldSample<T>(ReadOnlySpan<T> x, ConvGeometry g, Span<T> col) where T : IFloatingPointIeee754<T>
+        => UnfoldSample(x, g, col, g.OutputPlane);
+
+    /// <summary>One sample's columns with row r starting at col[r·rowStride] (rowStride ≥ OH·OW), so that several
+    /// samples can sit side by side in one wider matrix.</summary>
+    internal static void UnfoldSample<T>(ReadOnlySpan<T> x, ConvGeometry g, Span<T> col, int rowStride) where T : IFloatingPointIeee754<T>
     {
         int plane = g.OutputPlane;
         for (int c = 0; c < g.C; c++)
@@ -79,7 +84,7 @@ public static class Im2Col
             {
                 for (int j = 0; j < g.KW; j++)
                 {
-                    Span<T> row = col.Slice(((c * g.KH + i) * g.KW + j) * plane, plane);
+                    Span<T> row = col.Slice(((c * g.KH + i) * g.KW + j) * rowStride, plane);
                     int iw0 = -g.PW + j * g.DW;
                     (int lo, int hi) = ValidColumns(iw0, g.SW, g.W, g.OW);
                     for (int oh = 0; oh < g.OH; oh++)

@@ -90,26 +90,25 @@ public static class Pooling
                 int c = 2 * ow;
                 T best = r0[c];
                 int at = base0 + c;
-                // Same visiting order and tie rule as MaxPlane: (0,0), (0,1), (1,0), (1,1); strict > keeps the first.
-                if (!T.IsNaN(best))
-                {
-                    T v = r0[c + 1];
-                    if (v > best || T.IsNaN(v)) { best = v; at = base0 + c + 1; }
-                    if (!T.IsNaN(best))
-                    {
-                        v = r1[c];
-                        if (v > best || T.IsNaN(v)) { best = v; at = base0 + w + c; }
-                        if (!T.IsNaN(best))
-                        {
-                            v = r1[c + 1];
-                            if (v > best || T.IsNaN(v)) { best = v; at = base0 + w + c + 1; }
-                        }
-                    }
-                }
+                // Same visiting order and rule as MaxPlane ((0,0), (0,1), (1,0), (1,1); a strictly larger value or a
+                // first NaN replaces the best), written as selects rather than branches: the comparisons of random
+                // activations are unpredictable.
+                Take(ref best, ref at, r0[c + 1], base0 + c + 1);
+                Take(ref best, ref at, r1[c], base0 + w + c);
+                Take(ref best, ref at, r1[c + 1], base0 + w + c + 1);
                 yr[ow] = best;
                 ir[ow] = at;
             }
         }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Take<T>(ref T best, ref int at, T v, int index) where T : IFloatingPointIeee754<T>
+    {
+        // v wins when v > best, or v is NaN and best is not (a NaN best stays): !(v <= best) & best == best.
+        bool take = !(v <= best) & !T.IsNaN(best);
+        best = take ? v : best;
+        at = take ? index : at;
     }
 
     /// <summary>dx[argmax] += dy for every output (dx overwritten).</summary>

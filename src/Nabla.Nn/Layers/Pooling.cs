@@ -131,7 +131,7 @@ public sealed class LPPool2d(double normType, int kernelSize, int? stride = null
     }
 
     /// <inheritdoc/>
-    protected override string ExtraRepr() => $"norm_type={Py.IntOrFloat(NormType)}, kernel_size={KernelSize}, stride={Stride}, ceil_mode={Py.Bool(CeilMode)}";
+    protected override string ExtraRepr() => $"norm_type={Py.IntOrFloat(NormType)}, kernel_size={KernelSize}, stride={(stride is int s ? s.ToString(System.Globalization.CultureInfo.InvariantCulture) : "None")}, ceil_mode={Py.Bool(CeilMode)}";
 }
 
 /// <summary>Adaptive average pooling to a fixed output size whatever the input size (global average pooling with
