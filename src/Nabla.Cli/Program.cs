@@ -16,6 +16,7 @@ internal static class Program
             TrainCommand.Create(), EvalCommand.Create(), PredictCommand.Create(), InfoCommand.Create(),
             FitCommand.Create(),
             CvCommand.Create(),
+            GenerateCommand.Create(),
         };
         root.Subcommands.Add(ImageCommand.Create());
         try

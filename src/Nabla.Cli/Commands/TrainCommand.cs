@@ -45,6 +45,9 @@ internal static class TrainCommand
             model, hidden, activation, dataset, dataDir, epochs, batch, optimizer, lr, momentum, weightDecay, scheduler, seed,
             threads, output, resume, noHeader, labelColumn, augment,
         };
+        command.Subcommands.Add(TrainGptCommand.Create());
+        command.Subcommands.Add(TrainBertCommand.Create());
+        command.Subcommands.Add(TrainVitCommand.Create());
         command.SetAction(parse =>
         {
             if (parse.GetValue(threads) is int t) Threading.NumThreads = t;

@@ -1,7 +1,7 @@
 using Nabla.Models.Text;
 using Nabla.Nn;
 
-namespace Nabla.Models.Gpt;
+namespace Nabla.Models;
 
 /// <summary>Causal multi-head self-attention with one fused Q/K/V projection, as nanoGPT's
 /// <c>CausalSelfAttention</c>: parameters <c>c_attn</c> (C → 3C) and <c>c_proj</c> (C → C).</summary>

@@ -1,4 +1,4 @@
-namespace Nabla.Models.Gpt;
+namespace Nabla.Models;
 
 /// <summary>The size of a <see cref="Gpt"/>. The defaults are the W4 char-GPT (4 layers, 4 heads, 128-d, block
 /// 128). nanoGPT: <c>GPTConfig</c>.</summary>

@@ -1,4 +1,4 @@
-namespace Nabla.Models.Gpt;
+namespace Nabla.Models;
 
 /// <summary>Keys and values of the tokens a <see cref="Gpt"/> has already seen, per layer, so that generating the
 /// next token runs the model on that one token only (its query attends to the cached keys and values) instead of

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Nabla.Cli.Runs;
+using Nabla.IO;
+using Nabla.Models;
+using Nabla.Models.Text;
+using Nabla.Optim;
+using Spectre.Console;
+using F = Nabla.Nn.Functional;
+
+namespace Nabla.Cli.Commands;
+
+/// <summary><c>nabla train bert --text FILE</c>: pre-trains a character-level BERT with masked-LM on sentence pairs
+/// (one sentence per line; first 90 % of the lines), then fine-tunes a next-sentence classifier on [CLS] and reports
+/// its accuracy on pairs from the last 10 % of the lines. Writes config.json, tokenizer.json, model.safetensors,
+/// metrics.csv and loss.svg.</summary>
+internal static class TrainBertCommand
+{
+    public static Command Create()
+    {
+        var text = new Option<string>("--text") { Description = "Text file, one sentence per line", Required = true };
+        var steps = new Option<int>("--steps") { Description = "Masked-LM pre-training steps", DefaultValueFactory = _ => 200 };
+        var finetune = new Option<int>("--finetune-steps") { Description = "Next-sentence fine-tuning steps", DefaultValueFactory = _ => 100 };
+        var block = new Option<int>("--block") { Description = "Sequence length ([CLS] A [SEP] B [SEP])", DefaultValueFactory = _ => 64 };
+        var layers = new Option<int>("--layers") { Description = "Encoder layers", DefaultValueFactory = _ => 2 };
+        var heads = new Option<int>("--heads") { Description = "Attention heads", DefaultValueFactory = _ => 4 };
+        var embd = new Option<int>("--embd") { Description = "Width", DefaultValueFactory = _ => 128 };
+        var batch = new Option<int>("--batch") { Description = "Pairs per step", DefaultValueFactory = _ => 32 };
+        var lr = new Option<double>("--lr") { Description = "AdamW learning rate", DefaultValueFactory = _ => 1e-3 };
+        var seed = new Option<long>("--seed") { Description = "Seed", DefaultValueFactory = _ => 0L };
+        var threads = new Option<int?>("--threads") { Description = "Worker threads" };
+        var output = new Option<string?>("--out") { Description = "Run directory (default: runs/<time>-bert-<file>)" };
+        var command = new Command("bert", "Pre-train a BERT (masked LM) on a text file, fine-tune a next-sentence classifier, write a run directory")
+        {
+            text, steps, finetune, block, layers, heads, embd, batch, lr, seed, threads, output,
+        };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(threads) is int t) Threading.NumThreads = t;
+            string file = parse.GetValue(text)!;
+            if (!File.Exists(file)) throw new IOException($"--text: file '{file}' does not exist.");
+            int nSteps = parse.GetValue(steps), nFine = parse.GetValue(finetune), nBatch = parse.GetValue(batch), t2 = parse.GetValue(block);
+            if (nSteps < 0 || nFine <= 0 || nBatch <= 0) throw new ArgumentException($"--steps must be ≥ 0, --finetune-steps and --batch positive (got {nSteps}, {nFine}, {nBatch}).");
+            string runDir = parse.GetValue(output) ?? Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-bert-{Path.GetFileNameWithoutExtension(file)}");
+            string corpus = File.ReadAllText(file);
+            string[] lines = corpus.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var tok = new BertTokenizer(CharTokenizer.FromText(string.Concat(lines)));
+            var data = new BertData(tok, lines);
+            int trainLines = (int)(0.9 * data.Count);
+            if (data.Count - trainLines < 2) throw new ArgumentException($"--text: '{file}' has {data.Count} lines; at least 20 are needed for a 90/10 split.");
+            long s = parse.GetValue(seed);
+            var config = new BertConfig(tok.VocabSize, t2, parse.GetValue(embd), parse.GetValue(layers), parse.GetValue(heads), 4 * parse.GetValue(embd));
+            var bert = new Bert(config, new Generator(s));
+            var clf = new BertClassifier(bert, 2, new Generator(s + 1));
+            var g = new Generator(s + 2);
+            Directory.CreateDirectory(runDir);
+            var json = new JsonObject
+            {
+                ["model"] = "bert", ["vocab_size"] = config.VocabSize, ["max_position"] = config.MaxPosition, ["hidden"] = config.Hidden,
+                ["layers"] = config.Layers, ["heads"] = config.Heads, ["intermediate"] = config.Intermediate, ["text"] = Path.GetFullPath(file),
+                ["steps"] = nSteps, ["finetune_steps"] = nFine, ["batch"] = nBatch, ["lr"] = parse.GetValue(lr), ["seed"] = s,
+            };
+            AtomicFile.WriteAllText(Path.Combine(runDir, "config.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            tok.Chars.Save(Path.Combine(runDir, "tokenizer.json"));
+            AnsiConsole.MarkupLine($"[bold]bert[/] on [bold]{Markup.Escape(file)}[/]: {data.Count:N0} lines ({trainLines:N0} train), vocabulary {tok.VocabSize} " +
+                                   $"(4 specials); {clf.Parameters().Sum(p => p.NumEl):N0} parameters; {Threading.NumThreads} threads");
+            var rows = new List<StepRow>();
+            var clock = Stopwatch.StartNew();
+            void Phase(string name, int count, Optimizer opt, Func<BertBatch, Tensor> lossOf) =>
+                AnsiConsole.Progress().AutoClear(true)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .Start(ctx =>
+                    {
+                        ProgressTask task = ctx.AddTask(name, maxValue: count);
+                        for (int i = 0; i < count; i++)
+                        {
+                            Tensor loss = lossOf(data.Sample(nBatch, t2, g, 0, trainLines));
+                            opt.ZeroGrad();
+                            loss.Backward();
+                            opt.Step();
+                            rows.Add(new StepRow(rows.Count + 1, loss.Item<float>(), double.NaN, clock.Elapsed.TotalSeconds));
+                            task.Increment(1);
+                            task.Description = $"{name}  loss {rows[^1].TrainLoss:F4}";
+                        }
+                    });
+            if (nSteps > 0)
+            {
+                Phase("masked LM", nSteps, new AdamW(bert.Parameters(), lr: parse.GetValue(lr)), b =>
+                {
+                    (Tensor inputs, Tensor labels) = BertData.MaskTokens(b.Ids, tok.VocabSize, g);
+                    return bert.MlmLoss(inputs, b.Segments, b.PaddingMask, labels);
+                });
+                AnsiConsole.MarkupLine($"masked-LM loss {rows.Take(10).Average(r => r.TrainLoss):F4} (first 10 steps) → {rows.TakeLast(10).Average(r => r.TrainLoss):F4} (last 10)");
+            }
+            Phase("next sentence", nFine, new AdamW(clf.Parameters(), lr: parse.GetValue(lr)), b => F.CrossEntropy(clf.Forward(b.Ids, b.Segments, b.PaddingMask), b.IsNext));
+
+            BertBatch test = data.Sample(512, t2, new Generator(s + 3), trainLines, data.Count - trainLines);
+            double accuracy;
+            clf.Eval();
+            using (GradMode.Disable())
+                accuracy = clf.Forward(test.Ids, test.Segments, test.PaddingMask).Argmax(1).Eq(test.IsNext).To(DType.Float64).Mean().Item<double>();
+            SafeTensors.Save(Path.Combine(runDir, "model.safetensors"), clf.StateDict(), new Dictionary<string, string> { ["config"] = json.ToJsonString() });
+            AtomicFile.WriteAllText(Path.Combine(runDir, "metrics.csv"), StepReports.Csv(rows));
+            AtomicFile.WriteAllText(Path.Combine(runDir, "loss.svg"), StepReports.Svg(rows, $"bert: masked LM ({nSteps} steps), then next sentence: accuracy {accuracy:P1}"));
+            AnsiConsole.MarkupLine($"Next-sentence accuracy on 512 held-out pairs: [bold green]{accuracy:P2}[/]");
+            AnsiConsole.MarkupLine($"Wrote {Markup.Escape(runDir)}/: config.json, tokenizer.json, model.safetensors, metrics.csv, loss.svg");
+            return 0;
+        });
+        return command;
+    }
+}
