@@ -15,7 +15,8 @@ namespace Nabla.SideBySide;
 /// <remarks>Besides the built-in workloads, a workload is a pair of files: a static class marked
 /// <see cref="WorkloadAttribute"/> with <c>public static JsonObject Run(string[] args)</c> (run in a child process)
 /// and <c>bench/pytorch/&lt;name&gt;.py</c>; both print <c>{"metrics": {"metric": {"unit", "higher", "value"}}}</c>
-/// (the Python side adds <c>"blas"</c>). <c>all</c> runs the built-ins and every registered workload.</remarks>
+/// (the Python side adds <c>"blas"</c>). <c>all</c> runs the built-ins and every registered workload. Options other
+/// than <c>--threads</c> and <c>--rounds</c> are passed on to both sides of registered workloads.</remarks>
 internal static class Program
 {
     private const string Python = "/usr/bin/python3";
@@ -26,7 +27,8 @@ internal static class Program
     {
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         if (args.Length > 0 && args[0] == "--child") return Child(args);
-        var workloads = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !a.All(char.IsDigit) && !a.Contains(','))
+        string[] forwarded = Forwarded(args);
+        var workloads = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal)))
                             .DefaultIfEmpty("all").ToList();
         if (workloads.Contains("all")) workloads = ["w1", "elementwise", "overhead", "w2", "w6", .. Registered.Keys.Order(StringComparer.Ordinal)];
         int[] threads = Option(args, "--threads", "1,2").Split(',').Select(int.Parse).ToArray();
@@ -50,9 +52,9 @@ internal static class Program
                 {
                     Threading.NumThreads = t;
                     bool registered = Registered.ContainsKey(w);
-                    Dictionary<string, (string, bool, double)> mine = registered ? Metrics(RunProcess(ChildStart(w, t), $"Nabla workload {w}"))
+                    Dictionary<string, (string, bool, double)> mine = registered ? Metrics(RunProcess(ChildStart(w, t, forwarded), $"Nabla workload {w}"))
                         : w is "w2" or "w6" ? RunChild(w, t) : RunNabla(w);
-                    Dictionary<string, (string, bool, double)> theirs = registered ? RunTorchModule(root, w, t) : RunTorch(script, w, t);
+                    Dictionary<string, (string, bool, double)> theirs = registered ? RunTorchModule(root, w, t, forwarded) : RunTorch(script, w, t);
                     foreach ((string metric, (string unit, bool higher, double value)) in mine)
                     {
                         if (!theirs.TryGetValue(metric, out var other)) continue;
@@ -123,12 +125,32 @@ internal static class Program
         return 0;
     }
 
-    private static ProcessStartInfo ChildStart(string workload, int threads)
+    /// <summary>Options other than the runner's own (<c>--threads</c>, <c>--rounds</c>), with their values, passed on
+    /// to both sides of registered workloads (e.g. <c>w4 --steps 100</c>, <c>w7svm --skip-hgb</c>).</summary>
+    private static string[] Forwarded(string[] args)
+    {
+        var list = new List<string>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal)) continue;
+            bool hasValue = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
+            if (args[i] is not ("--threads" or "--rounds"))
+            {
+                list.Add(args[i]);
+                if (hasValue) list.Add(args[i + 1]);
+            }
+            if (hasValue) i++;
+        }
+        return [.. list];
+    }
+
+    private static ProcessStartInfo ChildStart(string workload, int threads, string[]? forwarded = null)
     {
         string host = Environment.ProcessPath!;
         var psi = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(host) == "dotnet") psi.ArgumentList.Add(typeof(Program).Assembly.Location);
         foreach (string a in new[] { "--child", workload, "--threads", threads.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        foreach (string a in forwarded ?? []) psi.ArgumentList.Add(a);
         return psi;
     }
 
@@ -152,12 +174,12 @@ internal static class Program
             kv => (kv.Value!["unit"]!.GetValue<string>(), kv.Value!["higher"]!.GetValue<bool>(), kv.Value!["value"]!.GetValue<double>()));
 
     /// <summary>The PyTorch side of a registered workload: <c>bench/pytorch/&lt;name&gt;.py --threads N</c>.</summary>
-    private static Dictionary<string, (string, bool, double)> RunTorchModule(string root, string workload, int threads)
+    private static Dictionary<string, (string, bool, double)> RunTorchModule(string root, string workload, int threads, string[] forwarded)
     {
         string module = Path.Combine(root, "bench", "pytorch", workload + ".py");
         if (!File.Exists(module)) throw new InvalidOperationException($"side-by-side: workload {workload} has no PyTorch side ({module}).");
         var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { module, "--threads", threads.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        foreach (string a in (string[])[module, "--threads", threads.ToString(CultureInfo.InvariantCulture), .. forwarded]) psi.ArgumentList.Add(a);
         psi.Environment["LD_LIBRARY_PATH"] = OpenBlasDir;
         psi.Environment["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
         JsonNode doc = RunProcess(psi, $"PyTorch workload {workload}");
