@@ -114,6 +114,23 @@ public static class Pooling
             int* ir = argmax + row * ow;
             // Flat index of the output row's top-left input within its plane.
             int rowBase = 2 * (row % oh) * w;
+            if (ow >= 8)
+            {
+                // 8 outputs at a time; the last vector ends at column ow, overlapping the one before it (rewriting the
+                // same values), so no scalar tail is left.
+                Vector256<int> columns = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14) + Vector256.Create(rowBase);
+                for (int j0 = 0; j0 < ow; j0 += 8)
+                {
+                    int j = Math.Min(j0, ow - 8);
+                    Vector256<float> t = Vector256.Load(top + j), bottom = Vector256.Load(top + ow + j);
+                    Vector256<float> take = Vector256.GreaterThan(bottom, t);
+                    Vector256<int> takeInt = take.AsInt32();
+                    Vector256.ConditionalSelect(take, bottom, t).Store(yr + j);
+                    Vector256<int> col = Vector256.ConditionalSelect(takeInt, Vector256.Load(topRight + ow + j), Vector256.Load(topRight + j));
+                    (columns + Vector256.Create(2 * j) + (takeInt & Vector256.Create(w)) + col).Store(ir + j);
+                }
+                continue;
+            }
             for (int j = 0; j < ow; j++)
             {
                 float t = top[j], bottom = top[j + ow];
