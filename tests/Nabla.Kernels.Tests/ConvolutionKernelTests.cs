@@ -128,6 +128,33 @@ public class ConvolutionKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(300, 28, 28, false)]   // LeNet's first pooling: many groups of planes, odd pair count per group tail
+    [InlineData(301, 10, 10, false)]   // LeNet's second pooling
+    [InlineData(7, 4, 6, true)]        // a NaN: the group falls back to the scalar path
+    [InlineData(3, 2, 2, false)]
+    [InlineData(2, 130, 130, false)]   // a plane larger than the vectorised path's scratch
+    public void Float_2x2_max_pooling_matches_the_scalar_path_including_ties(int planes, int h, int w, bool withNaN)
+    {
+        var g = new ConvGeometry(planes, 1, h, w, 2, 2, 2, 2, 0, 0, 1, 1, h / 2, w / 2);
+        // Values on a grid of 5 levels, so that most windows hold ties and the first-winner rule is exercised.
+        var rng = new System.Random(11);
+        float[] xf = new float[planes * h * w];
+        for (int i = 0; i < xf.Length; i++) xf[i] = rng.Next(5) - 2;
+        if (withNaN) { xf[3 * h * w + w + 3] = float.NaN; xf[3 * h * w + 2] = float.NaN; }
+        double[] xd = Array.ConvertAll(xf, v => (double)v);
+        int outLength = planes * g.OutputPlane;
+        var yf = new float[outLength];
+        var yd = new double[outLength];
+        int[] idxf = new int[outLength], idxd = new int[outLength];
+        Pooling.MaxForward<float>(xf, g, yf, idxf);
+        Pooling.MaxForward<double>(xd, g, yd, idxd);   // the double type always takes the scalar path
+        Assert.Equal(idxd, idxf);
+        for (int i = 0; i < outLength; i++) Assert.Equal(yd[i], (double)yf[i]);
+        // The oracle's LINQ Max skips NaN (PyTorch propagates it, as the scalar path does), so it only judges NaN-free input.
+        if (!withNaN) Assert.Equal(ConvReference.MaxPool2d(xd, g), yd);
+    }
+
     [Fact]
     public void Output_size_follows_the_formula()
     {

@@ -107,6 +107,7 @@ public sealed class ElementwiseTests
     [Fact] public void Pow() => Binary<PowOperator<float>, PowOperator<double>>(0.1, 3);
     [Fact] public void Maximum() => Binary<MaximumOperator<float>, MaximumOperator<double>>(-3, 3);
     [Fact] public void Minimum() => Binary<MinimumOperator<float>, MinimumOperator<double>>(-3, 3);
+    [Fact] public void ReluGradient() => Binary<ReluGradientOperator<float>, ReluGradientOperator<double>>(-3, 3);
 
     [Fact]
     public void Too_short_destination_throws()

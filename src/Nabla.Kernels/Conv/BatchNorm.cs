@@ -34,16 +34,35 @@ public static class BatchNorm
             T mu = sum / m, sq = T.Zero;
             for (int s = 0; s < n; s++)
             {
-                ReadOnlySpan<T> xs = x.Slice((s * c + ch) * l, l);
-                for (int i = 0; i < l; i++)
-                {
-                    T d = xs[i] - mu;
-                    sq += d * d;
-                }
+                sq += SumOfSquaredDeviations(x.Slice((s * c + ch) * l, l), mu);
             }
             mean[ch] = mu;
             variance[ch] = sq / m;
         }
+    }
+
+    /// <summary>Σ (x[i] − μ)², with vector lanes (the two-pass form: no cancellation of Σx² against (Σx)²/M).</summary>
+    private static T SumOfSquaredDeviations<T>(ReadOnlySpan<T> x, T mu)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T sq = T.Zero;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && x.Length >= Vector<T>.Count)
+        {
+            Vector<T> acc = Vector<T>.Zero, mv = new(mu);
+            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                Vector<T> d = new Vector<T>(x[i..]) - mv;
+                acc += d * d;
+            }
+            sq = Vector.Sum(acc);
+        }
+        for (; i < x.Length; i++)
+        {
+            T d = x[i] - mu;
+            sq += d * d;
+        }
+        return sq;
     }
 
     /// <summary>y = (x − mean_c)·rstd_c·γ_c + β_c.</summary>

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Nabla.Kernels;
 
@@ -24,8 +26,27 @@ public static class Pooling
         {
             nint ax = (nint)px, ay = (nint)py, ai = (nint)pi;
             int inPlane = g.H * g.W, outPlane = g.OutputPlane;
+            bool fast2x2 = typeof(T) == typeof(float) && Avx512F.IsSupported && g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2
+                           && g.PH == 0 && g.PW == 0 && g.DH == 1 && g.DW == 1 && g.H == 2 * g.OH && g.W == 2 * g.OW;
             Threading.ForBlocks(g.N, (long)outPlane * g.KH * g.KW, (start, count) =>
             {
+                // The vectorised 2 × 2 path handles groups of whole planes; a group holding a NaN is redone below by
+                // the scalar path, whose NaN rule it does not reproduce.
+                if (fast2x2)
+                {
+                    int group = Math.Max(1, MaxGroupElements / inPlane);
+                    for (int p0 = start; p0 < start + count; p0 += group)
+                    {
+                        int planes = Math.Min(group, start + count - p0);
+                        if (MaxGroup2x2((float*)ax + (long)p0 * inPlane, planes, g.H, g.W, (float*)ay + (long)p0 * outPlane,
+                                        (int*)ai + (long)p0 * outPlane))
+                            continue;
+                        for (int p = p0; p < p0 + planes; p++)
+                            MaxPlane(new ReadOnlySpan<T>((T*)ax + (long)p * inPlane, inPlane), g, new Span<T>((T*)ay + (long)p * outPlane, outPlane),
+                                     new Span<int>((int*)ai + (long)p * outPlane, outPlane));
+                    }
+                    return;
+                }
                 for (int p = start; p < start + count; p++)
                 {
                     var xs = new ReadOnlySpan<T>((T*)ax + (long)p * inPlane, inPlane);
@@ -38,6 +59,87 @@ public static class Pooling
                 }
             });
         }
+    }
+
+    /// <summary>Input elements per group of planes in <see cref="MaxGroup2x2"/>: its scratch (half the input as
+    /// values, half as flags) then stays within a 64 KiB stack buffer.</summary>
+    private const int MaxGroupElements = 8192;
+
+    /// <summary>2 × 2 stride-2 max pooling of <paramref name="planes"/> consecutive (h, w) float planes with even h and w,
+    /// in two passes. Horizontal: since w is even, the pairs (x[2k], x[2k+1]) never straddle a row, so the whole group
+    /// is one flat run of pairs, reduced 16 at a time by de-interleaving two 512-bit loads; r[k] keeps the larger and
+    /// a flag whether it was the right one. Vertical: each output (oh, ow) takes the larger of r in rows 2·oh and
+    /// 2·oh + 1. Both passes keep the earlier element on ties (a strict &gt;), which yields the row-major-first winner
+    /// of the scalar path: a later element wins only when strictly larger than every earlier one it meets.
+    /// Returns false, with the outputs unspecified, when the group holds a NaN.</summary>
+    private static unsafe bool MaxGroup2x2(float* x, int planes, int h, int w, float* y, int* argmax)
+    {
+        int ow = w / 2, oh = h / 2, pairs = planes * h * ow;
+        float* r = stackalloc float[MaxGroupElements / 2];
+        int* right = stackalloc int[MaxGroupElements / 2];
+        if (pairs > MaxGroupElements / 2)
+        {
+            // A single plane larger than the scratch: the scalar path handles it.
+            return false;
+        }
+        Vector512<int> even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        Vector512<int> odd = even + Vector512<int>.One;
+        Vector512<float> nan = Vector512<float>.Zero;
+        int k = 0;
+        for (; k + 16 <= pairs; k += 16)
+        {
+            Vector512<float> a = Vector512.Load(x + 2 * k), b = Vector512.Load(x + 2 * k + 16);
+            nan |= ~Vector512.Equals(a, a) | ~Vector512.Equals(b, b);
+            Vector512<float> left = Avx512F.PermuteVar16x32x2(a, even, b), rightValue = Avx512F.PermuteVar16x32x2(a, odd, b);
+            Vector512<float> take = Vector512.GreaterThan(rightValue, left);
+            Vector512.ConditionalSelect(take, rightValue, left).Store(r + k);
+            (take.AsInt32() & Vector512<int>.One).Store(right + k);
+        }
+        bool hasNaN = nan != Vector512<float>.Zero;
+        for (; k < pairs; k++)
+        {
+            float a = x[2 * k], b = x[2 * k + 1];
+            hasNaN |= float.IsNaN(a) | float.IsNaN(b);
+            bool take = b > a;
+            r[k] = take ? b : a;
+            right[k] = take ? 1 : 0;
+        }
+        if (hasNaN) return false;
+        int rows = planes * oh;
+        for (int row = 0; row < rows; row++)
+        {
+            float* top = r + 2 * row * ow;
+            int* topRight = right + 2 * row * ow;
+            float* yr = y + row * ow;
+            int* ir = argmax + row * ow;
+            // Flat index of the output row's top-left input within its plane.
+            int rowBase = 2 * (row % oh) * w;
+            if (ow >= 8)
+            {
+                // 8 outputs at a time; the last vector ends at column ow, overlapping the one before it (rewriting the
+                // same values), so no scalar tail is left.
+                Vector256<int> columns = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14) + Vector256.Create(rowBase);
+                for (int j0 = 0; j0 < ow; j0 += 8)
+                {
+                    int j = Math.Min(j0, ow - 8);
+                    Vector256<float> t = Vector256.Load(top + j), bottom = Vector256.Load(top + ow + j);
+                    Vector256<float> take = Vector256.GreaterThan(bottom, t);
+                    Vector256<int> takeInt = take.AsInt32();
+                    Vector256.ConditionalSelect(take, bottom, t).Store(yr + j);
+                    Vector256<int> col = Vector256.ConditionalSelect(takeInt, Vector256.Load(topRight + ow + j), Vector256.Load(topRight + j));
+                    (columns + Vector256.Create(2 * j) + (takeInt & Vector256.Create(w)) + col).Store(ir + j);
+                }
+                continue;
+            }
+            for (int j = 0; j < ow; j++)
+            {
+                float t = top[j], bottom = top[j + ow];
+                bool take = bottom > t;
+                yr[j] = take ? bottom : t;
+                ir[j] = rowBase + (take ? w : 0) + 2 * j + (take ? topRight[j + ow] : topRight[j]);
+            }
+        }
+        return true;
     }
 
     private static void MaxPlane<T>(ReadOnlySpan<T> x, ConvGeometry g, Span<T> y, Span<int> argmax)
