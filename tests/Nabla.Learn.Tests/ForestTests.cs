@@ -16,24 +16,24 @@ public class ForestTests
     [InlineData("iris", "forests.iris_accuracy")]
     public void Classifier_cross_validates_like_sklearn(string data, string golden)
     {
-        Tensor x = MatrixTensor($"{data}.x"), y = LabelTensor($"{data}.y");
+        Tensor x = LearnFile.MatrixTensor($"{data}.x"), y = LearnFile.LabelTensor($"{data}.y");
         var forest = new RandomForestClassifier { RandomState = 0 };
         double mean = Validation.CrossValidate(forest, x, y, new StratifiedKFold()).TestScores["score"].Average();
-        Assert.InRange(mean, Vector(golden).Average() - 0.02, Vector(golden).Average() + 0.02);
+        Assert.InRange(mean, LearnFile.Vector(golden).Average() - 0.02, LearnFile.Vector(golden).Average() + 0.02);
     }
 
     [Fact]
     public void Regressor_cross_validates_like_sklearn()
     {
-        double mean = Validation.CrossValidate(new RandomForestRegressor { RandomState = 0 }, MatrixTensor("reg.x"), VectorTensor("reg.y"), new KFold())
+        double mean = Validation.CrossValidate(new RandomForestRegressor { RandomState = 0 }, LearnFile.MatrixTensor("reg.x"), LearnFile.VectorTensor("reg.y"), new KFold())
             .TestScores["score"].Average();
-        Assert.InRange(mean, Vector("forests.reg_r2").Average() - 0.02, Vector("forests.reg_r2").Average() + 0.02);
+        Assert.InRange(mean, LearnFile.Vector("forests.reg_r2").Average() - 0.02, LearnFile.Vector("forests.reg_r2").Average() + 0.02);
     }
 
     [Fact]
     public void Forest_is_reproducible_and_averages_its_trees()
     {
-        Tensor x = MatrixTensor("iris.x"), y = LabelTensor("iris.y");
+        Tensor x = LearnFile.MatrixTensor("iris.x"), y = LearnFile.LabelTensor("iris.y");
         var a = new RandomForestClassifier { NEstimators = 25, RandomState = 4 }.Fit(x, y);
         var b = new RandomForestClassifier { NEstimators = 25, RandomState = 4 }.Fit(x, y);
         Assert.Equal(D(a.PredictProba(x)), D(b.PredictProba(x)));

@@ -3,37 +3,17 @@ using System.Text.Json;
 
 namespace Nabla.Learn.Tests;
 
-/// <summary>tests/golden/learn.json, written by tools/golden/learn.py from scikit-learn 1.2.</summary>
+/// <summary>The scikit-learn 1.2 golden files of these tests, and the comparisons made against them.</summary>
 internal static class Golden
 {
-    private static readonly Lazy<JsonElement> Root = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "golden", "learn.json"))).RootElement);
+    /// <summary>tests/golden/learn.json (tools/golden/learn.py).</summary>
+    public static readonly GoldenFile LearnFile = new("learn.json");
 
-    public static JsonElement Get(string path)
-    {
-        JsonElement e = Root.Value;
-        foreach (string part in path.Split('.')) e = e.GetProperty(part);
-        return e;
-    }
+    /// <summary>tests/golden/learn_extra.json (tools/golden/learn_extra.py).</summary>
+    public static readonly GoldenFile Extra = new("learn_extra.json");
 
-    public static double Scalar(string path) => Get(path).GetDouble();
-
-    public static double[] Vector(string path) => Get(path).EnumerateArray().Select(v => v.GetDouble()).ToArray();
-
-    public static double[,] Matrix2(string path)
-    {
-        double[][] rows = Get(path).EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
-        var m = new double[rows.Length, rows[0].Length];
-        for (int i = 0; i < rows.Length; i++)
-            for (int j = 0; j < rows[0].Length; j++) m[i, j] = rows[i][j];
-        return m;
-    }
-
-    public static Tensor MatrixTensor(string path) => Tensor.FromArray(Matrix2(path));
-
-    public static Tensor VectorTensor(string path) => Tensor.FromArray(Vector(path));
-
-    public static Tensor LabelTensor(string path) => Tensor.FromArray(Get(path).EnumerateArray().Select(v => v.GetInt64()).ToArray());
+    /// <summary>tests/golden/learn_ensemble_svm.json (tools/golden/learn_ensemble_svm.py).</summary>
+    public static readonly GoldenFile EnsembleSvm = new("learn_ensemble_svm.json");
 
     /// <summary>|actual − expected| ≤ atol + rtol·|expected| elementwise, reporting the first failing index.</summary>
     public static void AssertClose(string what, double[] expected, double[] actual, double rtol, double atol)

@@ -1,7 +1,7 @@
 using Xunit;
 using Nabla.Learn.Ensemble;
 using Nabla.Learn.ModelSelection;
-using static Nabla.Learn.Tests.EnsembleSvmGolden;
+using static Nabla.Learn.Tests.Golden;
 
 namespace Nabla.Learn.Tests;
 
@@ -16,16 +16,16 @@ public class HistBoostingTests
     [InlineData("multi", "hgb.multi_accuracy", 0.04)]
     public void Classifier_cross_validates_like_sklearn(string data, string golden, double margin)
     {
-        Tensor x = MatrixTensor($"{data}.x"), y = LabelTensor($"{data}.y");
+        Tensor x = EnsembleSvm.MatrixTensor($"{data}.x"), y = EnsembleSvm.LabelTensor($"{data}.y");
         double mean = Validation.CrossValidate(new HistGradientBoostingClassifier(), x, y, new StratifiedKFold()).TestScores["score"].Average();
-        Assert.InRange(mean, Vector(golden).Average() - margin, Vector(golden).Average() + margin);
+        Assert.InRange(mean, EnsembleSvm.Vector(golden).Average() - margin, EnsembleSvm.Vector(golden).Average() + margin);
     }
 
     [Fact]
     public void Regressor_cross_validates_like_sklearn()
     {
-        double mean = Validation.CrossValidate(new HistGradientBoostingRegressor(), MatrixTensor("reg.x"), VectorTensor("reg.y"), new KFold()).TestScores["score"].Average();
-        Assert.InRange(mean, Vector("hgb.reg_r2").Average() - 0.03, Vector("hgb.reg_r2").Average() + 0.03);
+        double mean = Validation.CrossValidate(new HistGradientBoostingRegressor(), EnsembleSvm.MatrixTensor("reg.x"), EnsembleSvm.VectorTensor("reg.y"), new KFold()).TestScores["score"].Average();
+        Assert.InRange(mean, EnsembleSvm.Vector("hgb.reg_r2").Average() - 0.03, EnsembleSvm.Vector("hgb.reg_r2").Average() + 0.03);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public class HistBoostingTests
     [Fact]
     public void More_iterations_lower_the_training_loss()
     {
-        Tensor x = MatrixTensor("multi.x"), y = LabelTensor("multi.y");
+        Tensor x = EnsembleSvm.MatrixTensor("multi.x"), y = EnsembleSvm.LabelTensor("multi.y");
         var hgb = new HistGradientBoostingClassifier { MaxIter = 30 }.Fit(x, y);
         double[] loss = D(hgb.TrainScore);
         for (int i = 1; i < loss.Length; i++) Assert.True(loss[i] <= loss[i - 1] + 1e-12, $"loss rose at {i}: {loss[i - 1]} → {loss[i]}");

@@ -15,21 +15,21 @@ public class LinearModelTests
     // minimiser up to the remaining optimisation error; 1e-5 relative leaves room for it.
     private const double IterRtol = 1e-5, IterAtol = 1e-6;
 
-    private static Tensor Xr => MatrixTensor("reg.x");
-    private static Tensor Yr => VectorTensor("reg.y");
+    private static Tensor Xr => LearnFile.MatrixTensor("reg.x");
+    private static Tensor Yr => LearnFile.VectorTensor("reg.y");
 
     [Fact]
     public void LinearRegression_matches_sklearn()
     {
         var model = new LinearRegression();
         model.Fit(Xr, Yr);
-        AssertClose("coef", Vector("linear_regression.coef"), D(model.Coef), ClosedRtol, ClosedAtol);
-        AssertClose("intercept", Scalar("linear_regression.intercept"), model.Intercept, ClosedRtol, ClosedAtol);
-        AssertClose("predict", Vector("linear_regression.predict"), D(model.Predict(Xr.Narrow(0, 0, 5))), ClosedRtol, ClosedAtol);
-        AssertClose("score", Scalar("linear_regression.score"), model.Score(Xr, Yr), ClosedRtol, 0);
+        AssertClose("coef", LearnFile.Vector("linear_regression.coef"), D(model.Coef), ClosedRtol, ClosedAtol);
+        AssertClose("intercept", LearnFile.Scalar("linear_regression.intercept"), model.Intercept, ClosedRtol, ClosedAtol);
+        AssertClose("predict", LearnFile.Vector("linear_regression.predict"), D(model.Predict(Xr.Narrow(0, 0, 5))), ClosedRtol, ClosedAtol);
+        AssertClose("score", LearnFile.Scalar("linear_regression.score"), model.Score(Xr, Yr), ClosedRtol, 0);
         var raw = new LinearRegression { FitIntercept = false };
         raw.Fit(Xr, Yr);
-        AssertClose("coef (no intercept)", Vector("linear_regression_no_intercept.coef"), D(raw.Coef), ClosedRtol, ClosedAtol);
+        AssertClose("coef (no intercept)", LearnFile.Vector("linear_regression_no_intercept.coef"), D(raw.Coef), ClosedRtol, ClosedAtol);
         Assert.Equal(0.0, raw.Intercept);
     }
 
@@ -44,14 +44,14 @@ public class LinearModelTests
     [Fact]
     public void Ridge_matches_sklearn()
     {
-        var model = new Ridge { Alpha = Scalar("ridge.alpha") };
+        var model = new Ridge { Alpha = LearnFile.Scalar("ridge.alpha") };
         model.Fit(Xr, Yr);
-        AssertClose("coef", Vector("ridge.coef"), D(model.Coef), ClosedRtol, ClosedAtol);
-        AssertClose("intercept", Scalar("ridge.intercept"), model.Intercept, ClosedRtol, ClosedAtol);
-        AssertClose("predict", Vector("ridge.predict"), D(model.Predict(Xr.Narrow(0, 0, 5))), ClosedRtol, ClosedAtol);
+        AssertClose("coef", LearnFile.Vector("ridge.coef"), D(model.Coef), ClosedRtol, ClosedAtol);
+        AssertClose("intercept", LearnFile.Scalar("ridge.intercept"), model.Intercept, ClosedRtol, ClosedAtol);
+        AssertClose("predict", LearnFile.Vector("ridge.predict"), D(model.Predict(Xr.Narrow(0, 0, 5))), ClosedRtol, ClosedAtol);
         var raw = new Ridge { Alpha = 2.5, FitIntercept = false };
         raw.Fit(Xr, Yr);
-        AssertClose("coef (no intercept)", Vector("ridge_no_intercept.coef"), D(raw.Coef), ClosedRtol, ClosedAtol);
+        AssertClose("coef (no intercept)", LearnFile.Vector("ridge_no_intercept.coef"), D(raw.Coef), ClosedRtol, ClosedAtol);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public class LinearModelTests
     {
         // Covariant overrides of Estimator.Fit: no cast between Fit and Predict.
         Tensor p = new Ridge { Alpha = 2.5 }.Fit(Xr, Yr).Predict(Xr.Narrow(0, 0, 5));
-        AssertClose("predict", Vector("ridge.predict"), D(p), ClosedRtol, ClosedAtol);
+        AssertClose("predict", LearnFile.Vector("ridge.predict"), D(p), ClosedRtol, ClosedAtol);
         Tensor z = new Pipeline(("scale", new StandardScaler()), ("ridge", new Ridge())).Fit(Xr, Yr).Predict(Xr);
         Assert.Equal(60, z.Size(0));
     }
@@ -69,17 +69,17 @@ public class LinearModelTests
     {
         var ridge = new Ridge { Alpha = 0 };
         ridge.Fit(Xr, Yr);
-        AssertClose("coef", Vector("linear_regression.coef"), D(ridge.Coef), 1e-8, 1e-10);
+        AssertClose("coef", LearnFile.Vector("linear_regression.coef"), D(ridge.Coef), 1e-8, 1e-10);
     }
 
     [Fact]
     public void Lasso_matches_sklearn_and_zeroes_coefficients()
     {
-        var model = new Lasso { Alpha = Scalar("lasso.alpha"), Tol = 1e-12, MaxIter = 100000 };
+        var model = new Lasso { Alpha = LearnFile.Scalar("lasso.alpha"), Tol = 1e-12, MaxIter = 100000 };
         model.Fit(Xr, Yr);
-        AssertClose("coef", Vector("lasso.coef"), D(model.Coef), IterRtol, IterAtol);
-        AssertClose("intercept", Scalar("lasso.intercept"), model.Intercept, IterRtol, IterAtol);
-        AssertClose("predict", Vector("lasso.predict"), D(model.Predict(Xr.Narrow(0, 0, 5))), IterRtol, IterAtol);
+        AssertClose("coef", LearnFile.Vector("lasso.coef"), D(model.Coef), IterRtol, IterAtol);
+        AssertClose("intercept", LearnFile.Scalar("lasso.intercept"), model.Intercept, IterRtol, IterAtol);
+        AssertClose("predict", LearnFile.Vector("lasso.predict"), D(model.Predict(Xr.Narrow(0, 0, 5))), IterRtol, IterAtol);
         Assert.True(model.NIter < 100000);
         // α above max_j |x_jᵀ(y − ȳ)|/N leaves only the intercept: every coefficient is exactly zero.
         var strong = new Lasso { Alpha = 100 };
@@ -91,19 +91,19 @@ public class LinearModelTests
     [Fact]
     public void LogisticRegression_binary_matches_sklearn_on_breast_cancer()
     {
-        Tensor x = new StandardScaler().FitTransform(MatrixTensor("cancer.x"));
-        Tensor y = LabelTensor("cancer.y");
-        var model = new LogisticRegression { C = Scalar("logistic_binary.C"), Tol = 1e-10, MaxIter = 10000 };
+        Tensor x = new StandardScaler().FitTransform(LearnFile.MatrixTensor("cancer.x"));
+        Tensor y = LearnFile.LabelTensor("cancer.y");
+        var model = new LogisticRegression { C = LearnFile.Scalar("logistic_binary.C"), Tol = 1e-10, MaxIter = 10000 };
         model.Fit(x, y);
         Assert.Equal([1, 30], model.Coef.Shape);
-        AssertClose("coef", MatrixTensor("logistic_binary.coef"), model.Coef, IterRtol, IterAtol);
+        AssertClose("coef", LearnFile.MatrixTensor("logistic_binary.coef"), model.Coef, IterRtol, IterAtol);
         // scikit-learn's own lbfgs stops ~1e-4 short of the minimiser (its ftol test), hence the looser bound.
-        AssertClose("sklearn coef", MatrixTensor("logistic_binary.sklearn_coef"), model.Coef, 1e-3, 1e-3);
-        AssertClose("intercept", Vector("logistic_binary.intercept"), D(model.Intercept), IterRtol, IterAtol);
+        AssertClose("sklearn coef", LearnFile.MatrixTensor("logistic_binary.sklearn_coef"), model.Coef, 1e-3, 1e-3);
+        AssertClose("intercept", LearnFile.Vector("logistic_binary.intercept"), D(model.Intercept), IterRtol, IterAtol);
         Tensor head = x.Narrow(0, 0, 10);
-        AssertClose("proba", MatrixTensor("logistic_binary.proba"), model.PredictProba(head), IterRtol, IterAtol);
-        AssertClose("decision", Vector("logistic_binary.decision"), D(model.DecisionFunction(head)), IterRtol, IterAtol);
-        Assert.Equal(Scalar("logistic_binary.score"), model.Score(x, y));
+        AssertClose("proba", LearnFile.MatrixTensor("logistic_binary.proba"), model.PredictProba(head), IterRtol, IterAtol);
+        AssertClose("decision", LearnFile.Vector("logistic_binary.decision"), D(model.DecisionFunction(head)), IterRtol, IterAtol);
+        Assert.Equal(LearnFile.Scalar("logistic_binary.score"), model.Score(x, y));
         Assert.Equal(DType.Int64, model.Predict(head).DType);
         Assert.Equal([0L, 1], model.Classes.ToArray<long>());
     }
@@ -111,18 +111,18 @@ public class LinearModelTests
     [Fact]
     public void LogisticRegression_multinomial_matches_sklearn_on_iris()
     {
-        Tensor x = new StandardScaler().FitTransform(MatrixTensor("iris.x"));
-        Tensor y = LabelTensor("iris.y");
+        Tensor x = new StandardScaler().FitTransform(LearnFile.MatrixTensor("iris.x"));
+        Tensor y = LearnFile.LabelTensor("iris.y");
         var model = new LogisticRegression { Tol = 1e-10, MaxIter = 10000 };
         model.Fit(x, y);
         Assert.Equal([3, 4], model.Coef.Shape);
-        AssertClose("coef", MatrixTensor("logistic_multinomial.coef"), model.Coef, IterRtol, IterAtol);
-        AssertClose("sklearn coef", MatrixTensor("logistic_multinomial.sklearn_coef"), model.Coef, 1e-3, 1e-3);
-        AssertClose("intercept", Vector("logistic_multinomial.intercept"), D(model.Intercept), IterRtol, IterAtol);
+        AssertClose("coef", LearnFile.MatrixTensor("logistic_multinomial.coef"), model.Coef, IterRtol, IterAtol);
+        AssertClose("sklearn coef", LearnFile.MatrixTensor("logistic_multinomial.sklearn_coef"), model.Coef, 1e-3, 1e-3);
+        AssertClose("intercept", LearnFile.Vector("logistic_multinomial.intercept"), D(model.Intercept), IterRtol, IterAtol);
         int[] every15 = Enumerable.Range(0, 10).Select(i => i * 15).ToArray();
         Tensor rows = x.IndexSelect(0, Tensor.FromArray(every15.Select(i => (long)i).ToArray()));
-        AssertClose("proba", MatrixTensor("logistic_multinomial.proba"), model.PredictProba(rows), IterRtol, IterAtol);
-        Assert.Equal(Get("logistic_multinomial.predict").EnumerateArray().Select(v => v.GetInt64()).ToArray(), model.Predict(x).ToArray<long>());
+        AssertClose("proba", LearnFile.MatrixTensor("logistic_multinomial.proba"), model.PredictProba(rows), IterRtol, IterAtol);
+        Assert.Equal(LearnFile.Get("logistic_multinomial.predict").EnumerateArray().Select(v => v.GetInt64()).ToArray(), model.Predict(x).ToArray<long>());
     }
 
     [Fact]
@@ -155,16 +155,16 @@ public class LinearModelTests
     public void Perceptron_without_shuffling_reproduces_sklearn(string problem)
     {
         (Tensor x, Tensor y) = problem == "binary"
-            ? (new StandardScaler().FitTransform(MatrixTensor("cancer.x")), LabelTensor("cancer.y"))
-            : (new StandardScaler().FitTransform(MatrixTensor("iris.x")), LabelTensor("iris.y"));
+            ? (new StandardScaler().FitTransform(LearnFile.MatrixTensor("cancer.x")), LearnFile.LabelTensor("cancer.y"))
+            : (new StandardScaler().FitTransform(LearnFile.MatrixTensor("iris.x")), LearnFile.LabelTensor("iris.y"));
         var model = new Perceptron { Shuffle = false };
         model.Fit(x, y);
         // Same sample order and unit steps: the weights are the same sums of ±x; only the standardisation's
         // round-off (1e-15) can differ.
-        AssertClose("coef", MatrixTensor($"perceptron.{problem}.coef"), model.Coef, 1e-9, 1e-9);
-        AssertClose("intercept", Vector($"perceptron.{problem}.intercept"), D(model.Intercept), 1e-9, 1e-9);
-        Assert.Equal((int)Scalar($"perceptron.{problem}.n_iter"), model.NIter);
-        Assert.Equal(Get($"perceptron.{problem}.predict").EnumerateArray().Select(v => v.GetInt64()).ToArray(), model.Predict(x).ToArray<long>());
+        AssertClose("coef", LearnFile.MatrixTensor($"perceptron.{problem}.coef"), model.Coef, 1e-9, 1e-9);
+        AssertClose("intercept", LearnFile.Vector($"perceptron.{problem}.intercept"), D(model.Intercept), 1e-9, 1e-9);
+        Assert.Equal((int)LearnFile.Scalar($"perceptron.{problem}.n_iter"), model.NIter);
+        Assert.Equal(LearnFile.Get($"perceptron.{problem}.predict").EnumerateArray().Select(v => v.GetInt64()).ToArray(), model.Predict(x).ToArray<long>());
     }
 
     // Unshuffled SGD repeats scikit-learn's operations in order, with w kept as a scaled vector like its WeightVector.
@@ -182,32 +182,32 @@ public class LinearModelTests
     {
         const double rtol = 1e-8;
         (Tensor x, Tensor y) = problem == "binary"
-            ? (new StandardScaler().FitTransform(MatrixTensor("cancer.x")), LabelTensor("cancer.y"))
-            : (new StandardScaler().FitTransform(MatrixTensor("iris.x")), LabelTensor("iris.y"));
+            ? (new StandardScaler().FitTransform(LearnFile.MatrixTensor("cancer.x")), LearnFile.LabelTensor("cancer.y"))
+            : (new StandardScaler().FitTransform(LearnFile.MatrixTensor("iris.x")), LearnFile.LabelTensor("iris.y"));
         var model = new SgdClassifier { Loss = loss, Shuffle = false }.Fit(x, y);
         string path = $"sgd.{key}_{problem}";
-        AssertClose("coef", MatrixTensor($"{path}.coef"), model.Coef, rtol, rtol / 10);
-        AssertClose("intercept", Vector($"{path}.intercept"), D(model.Intercept), rtol, rtol / 10);
-        Assert.Equal((int)Scalar($"{path}.n_iter"), model.NIter);
+        AssertClose("coef", LearnFile.MatrixTensor($"{path}.coef"), model.Coef, rtol, rtol / 10);
+        AssertClose("intercept", LearnFile.Vector($"{path}.intercept"), D(model.Intercept), rtol, rtol / 10);
+        Assert.Equal((int)LearnFile.Scalar($"{path}.n_iter"), model.NIter);
         if (loss == SgdLoss.Hinge) Assert.Throws<NotSupportedException>(() => model.PredictProba(x));
         else
         {
             int[] rows = Enumerable.Range(0, (x.Size(0) + 14) / 15).Select(i => i * 15).ToArray();
             Tensor sample = x.IndexSelect(0, Tensor.FromArray(rows.Select(i => (long)i).ToArray()));
-            AssertClose("proba", MatrixTensor($"{path}.proba"), model.PredictProba(sample), rtol, rtol / 10);
+            AssertClose("proba", LearnFile.MatrixTensor($"{path}.proba"), model.PredictProba(sample), rtol, rtol / 10);
         }
     }
 
     [Fact]
     public void SgdClassifier_invscaling_schedule_reproduces_sklearn()
     {
-        Tensor x = new StandardScaler().FitTransform(MatrixTensor("iris.x"));
+        Tensor x = new StandardScaler().FitTransform(LearnFile.MatrixTensor("iris.x"));
         var model = new SgdClassifier { Loss = SgdLoss.LogLoss, LearningRate = LearningRate.InvScaling, Eta0 = 0.1, Alpha = 1e-3, Shuffle = false };
-        model.Fit(x, LabelTensor("iris.y"));
-        AssertClose("coef", MatrixTensor("sgd.invscaling.coef"), model.Coef, 1e-8, 1e-9);
-        AssertClose("intercept", Vector("sgd.invscaling.intercept"), D(model.Intercept), 1e-8, 1e-9);
-        Assert.Equal((int)Scalar("sgd.invscaling.n_iter"), model.NIter);
-        Assert.Throws<ArgumentException>(() => new SgdClassifier { LearningRate = LearningRate.Constant }.Fit(x, LabelTensor("iris.y")));
+        model.Fit(x, LearnFile.LabelTensor("iris.y"));
+        AssertClose("coef", LearnFile.MatrixTensor("sgd.invscaling.coef"), model.Coef, 1e-8, 1e-9);
+        AssertClose("intercept", LearnFile.Vector("sgd.invscaling.intercept"), D(model.Intercept), 1e-8, 1e-9);
+        Assert.Equal((int)LearnFile.Scalar("sgd.invscaling.n_iter"), model.NIter);
+        Assert.Throws<ArgumentException>(() => new SgdClassifier { LearningRate = LearningRate.Constant }.Fit(x, LearnFile.LabelTensor("iris.y")));
     }
 
     [Theory]
@@ -218,20 +218,20 @@ public class LinearModelTests
     {
         // Same update sequence and scaled weight vector as scikit-learn (see the SgdClassifier test): round-off only.
         var model = new SgdRegressor { Loss = loss, Shuffle = false }.Fit(Xr, Yr);
-        AssertClose("coef", Vector($"sgd.regressor_{key}.coef"), D(model.Coef), 1e-8, 1e-9);
-        AssertClose("intercept", Scalar($"sgd.regressor_{key}.intercept"), model.Intercept, 1e-8, 1e-9);
-        Assert.Equal((int)Scalar($"sgd.regressor_{key}.n_iter"), model.NIter);
+        AssertClose("coef", LearnFile.Vector($"sgd.regressor_{key}.coef"), D(model.Coef), 1e-8, 1e-9);
+        AssertClose("intercept", LearnFile.Scalar($"sgd.regressor_{key}.intercept"), model.Intercept, 1e-8, 1e-9);
+        Assert.Equal((int)LearnFile.Scalar($"sgd.regressor_{key}.n_iter"), model.NIter);
     }
 
     [Fact]
     public void PoissonRegressor_matches_sklearn()
     {
-        Tensor x = MatrixTensor("poisson.x"), y = VectorTensor("poisson.y");
-        var model = new PoissonRegressor { Alpha = Scalar("poisson.alpha"), Tol = 1e-10, MaxIter = 10000 }.Fit(x, y);
-        AssertClose("coef", Vector("poisson.coef"), D(model.Coef), IterRtol, IterAtol);
-        AssertClose("intercept", Scalar("poisson.intercept"), model.Intercept, IterRtol, IterAtol);
-        AssertClose("sklearn coef", Vector("poisson.sklearn_coef"), D(model.Coef), 1e-3, 1e-3);
-        AssertClose("D2 score", Scalar("poisson.score"), model.Score(x, y), 1e-6, 0);
+        Tensor x = LearnFile.MatrixTensor("poisson.x"), y = LearnFile.VectorTensor("poisson.y");
+        var model = new PoissonRegressor { Alpha = LearnFile.Scalar("poisson.alpha"), Tol = 1e-10, MaxIter = 10000 }.Fit(x, y);
+        AssertClose("coef", LearnFile.Vector("poisson.coef"), D(model.Coef), IterRtol, IterAtol);
+        AssertClose("intercept", LearnFile.Scalar("poisson.intercept"), model.Intercept, IterRtol, IterAtol);
+        AssertClose("sklearn coef", LearnFile.Vector("poisson.sklearn_coef"), D(model.Coef), 1e-3, 1e-3);
+        AssertClose("D2 score", LearnFile.Scalar("poisson.score"), model.Score(x, y), 1e-6, 0);
         // μ = exp(x·w + b) exactly.
         double[] mu = D(model.Predict(x.Narrow(0, 0, 1))), x0 = D(x.Narrow(0, 0, 1)), w = D(model.Coef);
         Assert.Equal(Math.Exp(model.Intercept + x0.Zip(w).Sum(p => p.First * p.Second)), mu[0], 12);

@@ -27,7 +27,7 @@ public class MaxFeaturesAndAucTests
     [Fact]
     public void A_tree_with_all_features_drawn_equals_the_plain_tree_and_seeds_reproduce()
     {
-        Tensor x = MatrixTensor("cancer.x"), y = LabelTensor("cancer.y");
+        Tensor x = LearnFile.MatrixTensor("cancer.x"), y = LearnFile.LabelTensor("cancer.y");
         var plain = new DecisionTreeClassifier().Fit(x, y);
         // Drawing all 30 features in random order finds the same best splits (up to exact ties, absent here).
         var all = new DecisionTreeClassifier { MaxFeatures = 30, RandomState = 1 }.Fit(x, y);
@@ -48,11 +48,11 @@ public class MaxFeaturesAndAucTests
     [InlineData("frac03")]
     public void Max_features_trees_cross_validate_like_sklearn(string name)
     {
-        Tensor x = MatrixTensor("cancer.x"), y = LabelTensor("cancer.y");
+        Tensor x = LearnFile.MatrixTensor("cancer.x"), y = LearnFile.LabelTensor("cancer.y");
         MaxFeatures mf = name switch { "sqrt" => MaxFeatures.Sqrt, "log2" => MaxFeatures.Log2, "int5" => 5, _ => 0.3 };
         double mean = Enumerable.Range(0, 8).Average(seed =>
             Validation.CrossValidate(new DecisionTreeClassifier { MaxFeatures = mf, RandomState = seed }, x, y, new StratifiedKFold()).TestScores["score"].Average());
-        double expected = GoldenExtra.Scalar($"tree_max_features_cancer.{name}.mean");
+        double expected = Golden.Extra.Scalar($"tree_max_features_cancer.{name}.mean");
         Assert.InRange(mean, expected - 0.02, expected + 0.02);
     }
 
@@ -63,8 +63,8 @@ public class MaxFeaturesAndAucTests
     [InlineData(MultiClass.Ovo, Average.Weighted, "ovo_weighted")]
     public void Multiclass_roc_auc_matches_sklearn(MultiClass mode, Average average, string key)
     {
-        Tensor y = GoldenExtra.LabelTensor("roc_auc_multiclass.y"), p = GoldenExtra.MatrixTensor("roc_auc_multiclass.proba");
-        Assert.Equal(GoldenExtra.Scalar($"roc_auc_multiclass.{key}"), Classification.RocAucScore(y, p, mode, average), 12);
+        Tensor y = Golden.Extra.LabelTensor("roc_auc_multiclass.y"), p = Golden.Extra.MatrixTensor("roc_auc_multiclass.proba");
+        Assert.Equal(Golden.Extra.Scalar($"roc_auc_multiclass.{key}"), Classification.RocAucScore(y, p, mode, average), 12);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public class MaxFeaturesAndAucTests
     [Fact]
     public void CrossValidate_scores_multiclass_auc()
     {
-        Tensor x = MatrixTensor("iris.x"), y = LabelTensor("iris.y");
+        Tensor x = LearnFile.MatrixTensor("iris.x"), y = LearnFile.LabelTensor("iris.y");
         var result = Validation.CrossValidate(new DecisionTreeClassifier { MaxDepth = 2 }, x, y, new StratifiedKFold(), "roc_auc_ovr", "roc_auc_ovo_weighted");
         Assert.All(result.TestScores["roc_auc_ovr"], v => Assert.InRange(v, 0.85, 1.0));
         Assert.Equal(5, result.TestScores["roc_auc_ovo_weighted"].Length);

@@ -27,17 +27,17 @@ public class MetricsTests
     [Fact]
     public void Precision_recall_f1_match_sklearn()
     {
-        Tensor y3 = LabelTensor("metrics.y3"), p3 = LabelTensor("metrics.p3");
+        Tensor y3 = LearnFile.LabelTensor("metrics.y3"), p3 = LearnFile.LabelTensor("metrics.p3");
         foreach ((string key, Average avg) in new[] { ("macro", Average.Macro), ("micro", Average.Micro), ("weighted", Average.Weighted) })
         {
             var (pr, re, f1) = Classification.PrecisionRecallFScore(y3, p3, avg);
-            AssertClose(key, Vector($"metrics.prf.{key}"), [pr, re, f1], Rtol, Atol);
+            AssertClose(key, LearnFile.Vector($"metrics.prf.{key}"), [pr, re, f1], Rtol, Atol);
         }
-        Tensor yb = LabelTensor("metrics.yb"), pb = LabelTensor("metrics.pb");
+        Tensor yb = LearnFile.LabelTensor("metrics.yb"), pb = LearnFile.LabelTensor("metrics.pb");
         var b = Classification.PrecisionRecallFScore(yb, pb);
-        AssertClose("binary", Vector("metrics.prf.binary"), [b.Precision, b.Recall, b.F1], Rtol, Atol);
+        AssertClose("binary", LearnFile.Vector("metrics.prf.binary"), [b.Precision, b.Recall, b.F1], Rtol, Atol);
         var b0 = Classification.PrecisionRecallFScore(yb, pb, Average.Binary, posLabel: 0);
-        AssertClose("binary pos 0", Vector("metrics.prf.binary_pos0"), [b0.Precision, b0.Recall, b0.F1], Rtol, Atol);
+        AssertClose("binary pos 0", LearnFile.Vector("metrics.prf.binary_pos0"), [b0.Precision, b0.Recall, b0.F1], Rtol, Atol);
         Assert.Throws<ArgumentException>(() => Classification.PrecisionRecallFScore(y3, p3));
     }
 
@@ -70,17 +70,17 @@ public class MetricsTests
     [Fact]
     public void Roc_and_pr_curves_match_sklearn_with_ties()
     {
-        Tensor y = LabelTensor("metrics.yb"), s = VectorTensor("metrics.sb");
+        Tensor y = LearnFile.LabelTensor("metrics.yb"), s = LearnFile.VectorTensor("metrics.sb");
         var (fpr, tpr, thr) = Classification.RocCurve(y, s);
-        AssertClose("fpr", Vector("metrics.roc_fpr"), D(fpr), Rtol, Atol);
-        AssertClose("tpr", Vector("metrics.roc_tpr"), D(tpr), Rtol, Atol);
-        AssertClose("thresholds", Vector("metrics.roc_thresholds"), D(thr), Rtol, Atol);
-        AssertClose("roc_auc", Scalar("metrics.roc_auc"), Classification.RocAucScore(y, s), Rtol, Atol);
+        AssertClose("fpr", LearnFile.Vector("metrics.roc_fpr"), D(fpr), Rtol, Atol);
+        AssertClose("tpr", LearnFile.Vector("metrics.roc_tpr"), D(tpr), Rtol, Atol);
+        AssertClose("thresholds", LearnFile.Vector("metrics.roc_thresholds"), D(thr), Rtol, Atol);
+        AssertClose("roc_auc", LearnFile.Scalar("metrics.roc_auc"), Classification.RocAucScore(y, s), Rtol, Atol);
         var (p, r, t) = Classification.PrecisionRecallCurve(y, s);
-        AssertClose("pr precision", Vector("metrics.pr_precision"), D(p), Rtol, Atol);
-        AssertClose("pr recall", Vector("metrics.pr_recall"), D(r), Rtol, Atol);
-        AssertClose("pr thresholds", Vector("metrics.pr_thresholds"), D(t), Rtol, Atol);
-        AssertClose("average precision", Scalar("metrics.average_precision"), Classification.AveragePrecisionScore(y, s), Rtol, Atol);
+        AssertClose("pr precision", LearnFile.Vector("metrics.pr_precision"), D(p), Rtol, Atol);
+        AssertClose("pr recall", LearnFile.Vector("metrics.pr_recall"), D(r), Rtol, Atol);
+        AssertClose("pr thresholds", LearnFile.Vector("metrics.pr_thresholds"), D(t), Rtol, Atol);
+        AssertClose("average precision", LearnFile.Scalar("metrics.average_precision"), Classification.AveragePrecisionScore(y, s), Rtol, Atol);
     }
 
     [Fact]
@@ -90,21 +90,21 @@ public class MetricsTests
     [Fact]
     public void Log_loss_matches_sklearn()
     {
-        AssertClose("multiclass", Scalar("metrics.log_loss3"), Classification.LogLoss(LabelTensor("metrics.y3"), MatrixTensor("metrics.probs3")), 1e-12, 0);
+        AssertClose("multiclass", LearnFile.Scalar("metrics.log_loss3"), Classification.LogLoss(LearnFile.LabelTensor("metrics.y3"), LearnFile.MatrixTensor("metrics.probs3")), 1e-12, 0);
         // The binary scores include exact 0 and 1, exercising the ε clipping.
-        AssertClose("binary", Scalar("metrics.log_loss_binary"), Classification.LogLoss(LabelTensor("metrics.yb"), VectorTensor("metrics.sb")), 1e-12, 0);
-        Assert.Throws<ArgumentException>(() => Classification.LogLoss(LabelTensor("metrics.yb"), MatrixTensor("metrics.probs3").Narrow(0, 0, 1)));
+        AssertClose("binary", LearnFile.Scalar("metrics.log_loss_binary"), Classification.LogLoss(LearnFile.LabelTensor("metrics.yb"), LearnFile.VectorTensor("metrics.sb")), 1e-12, 0);
+        Assert.Throws<ArgumentException>(() => Classification.LogLoss(LearnFile.LabelTensor("metrics.yb"), LearnFile.MatrixTensor("metrics.probs3").Narrow(0, 0, 1)));
     }
 
     [Fact]
     public void Regression_metrics_match_sklearn_and_hand_values()
     {
-        Tensor y = VectorTensor("reg.y");
-        Tensor p = new LinearModel.Lasso { Alpha = 0.1, Tol = 1e-12, MaxIter = 100000 }.Fit(MatrixTensor("reg.x"), y).Predict(MatrixTensor("reg.x"));
+        Tensor y = LearnFile.VectorTensor("reg.y");
+        Tensor p = new LinearModel.Lasso { Alpha = 0.1, Tol = 1e-12, MaxIter = 100000 }.Fit(LearnFile.MatrixTensor("reg.x"), y).Predict(LearnFile.MatrixTensor("reg.x"));
         // The Lasso predictions agree with sklearn's to ~1e-9 (see LinearModelTests), which bounds these.
-        AssertClose("mse", Scalar("metrics.mse"), Regression.MeanSquaredError(y, p), 1e-7, 0);
-        AssertClose("mae", Scalar("metrics.mae"), Regression.MeanAbsoluteError(y, p), 1e-7, 0);
-        AssertClose("r2", Scalar("metrics.r2"), Regression.R2Score(y, p), 1e-7, 0);
+        AssertClose("mse", LearnFile.Scalar("metrics.mse"), Regression.MeanSquaredError(y, p), 1e-7, 0);
+        AssertClose("mae", LearnFile.Scalar("metrics.mae"), Regression.MeanAbsoluteError(y, p), 1e-7, 0);
+        AssertClose("r2", LearnFile.Scalar("metrics.r2"), Regression.R2Score(y, p), 1e-7, 0);
         // y = [1, 2, 3], ŷ = [1, 2, 5]: MSE = 4/3, MAE = 2/3, R² = 1 − 4/2 = −1.
         Tensor a = Tensor.FromArray(new[] { 1.0, 2, 3 }), b = Tensor.FromArray(new[] { 1.0, 2, 5 });
         Assert.Equal(4.0 / 3, Regression.MeanSquaredError(a, b));

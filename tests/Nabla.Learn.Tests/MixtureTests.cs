@@ -6,7 +6,7 @@ namespace Nabla.Learn.Tests;
 
 public class MixtureTests
 {
-    private static Tensor Iris => MatrixTensor("iris.x");
+    private static Tensor Iris => LearnFile.MatrixTensor("iris.x");
 
     private static GaussianMixture FromFixedStart(CovarianceType type)
     {
@@ -37,18 +37,18 @@ public class MixtureTests
     {
         var gmm = FromFixedStart(type).Fit(Iris);
         string path = $"gmm_iris.{key}";
-        Assert.Equal((int)Scalar($"{path}.n_iter"), gmm.NIter);
+        Assert.Equal((int)LearnFile.Scalar($"{path}.n_iter"), gmm.NIter);
         Assert.True(gmm.Converged);
-        AssertClose("weights", Vector($"{path}.weights"), D(gmm.Weights), 1e-9, 1e-12);
-        AssertClose("means", D(MatrixTensor($"{path}.means")), D(gmm.Means), 1e-9, 1e-12);
-        AssertClose("covariances", Vector($"{path}.covariances"), D(gmm.Covariances), 1e-9, 1e-12);
-        AssertClose("lower_bound", Scalar($"{path}.lower_bound"), gmm.LowerBound, 1e-9, 0);
+        AssertClose("weights", LearnFile.Vector($"{path}.weights"), D(gmm.Weights), 1e-9, 1e-12);
+        AssertClose("means", D(LearnFile.MatrixTensor($"{path}.means")), D(gmm.Means), 1e-9, 1e-12);
+        AssertClose("covariances", LearnFile.Vector($"{path}.covariances"), D(gmm.Covariances), 1e-9, 1e-12);
+        AssertClose("lower_bound", LearnFile.Scalar($"{path}.lower_bound"), gmm.LowerBound, 1e-9, 0);
         Tensor rows = Iris.IndexSelect(0, Tensor.FromArray(Enumerable.Range(0, 10).Select(i => (long)(i * 15)).ToArray()));
-        AssertClose("proba", MatrixTensor($"{path}.proba"), gmm.PredictProba(rows), 1e-9, 1e-12);
-        AssertClose("score", Scalar($"{path}.score"), gmm.Score(Iris), 1e-9, 0);
-        AssertClose("aic", Scalar($"{path}.aic"), gmm.Aic(Iris), 1e-9, 0);
-        AssertClose("bic", Scalar($"{path}.bic"), gmm.Bic(Iris), 1e-9, 0);
-        Assert.Equal(Get($"{path}.predict").EnumerateArray().Select(v => v.GetInt64()).ToArray(), gmm.Predict(Iris).ToArray<long>());
+        AssertClose("proba", LearnFile.MatrixTensor($"{path}.proba"), gmm.PredictProba(rows), 1e-9, 1e-12);
+        AssertClose("score", LearnFile.Scalar($"{path}.score"), gmm.Score(Iris), 1e-9, 0);
+        AssertClose("aic", LearnFile.Scalar($"{path}.aic"), gmm.Aic(Iris), 1e-9, 0);
+        AssertClose("bic", LearnFile.Scalar($"{path}.bic"), gmm.Bic(Iris), 1e-9, 0);
+        Assert.Equal(LearnFile.Get($"{path}.predict").EnumerateArray().Select(v => v.GetInt64()).ToArray(), gmm.Predict(Iris).ToArray<long>());
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class MixtureTests
         // Randomised start (Nabla's k-means): with 3 inits the mixture reaches at least the fixed-start optimum's
         // log-likelihood minus 1 % (iris's 3-component full GMM optima differ by more than that only for bad starts).
         var gmm = new GaussianMixture { NComponents = 3, NInit = 3, RandomState = 0 }.Fit(Iris);
-        Assert.True(gmm.LowerBound > Scalar("gmm_iris.full.lower_bound") - 0.01 * Math.Abs(Scalar("gmm_iris.full.lower_bound")));
+        Assert.True(gmm.LowerBound > LearnFile.Scalar("gmm_iris.full.lower_bound") - 0.01 * Math.Abs(LearnFile.Scalar("gmm_iris.full.lower_bound")));
         Assert.Equal(1.0, D(gmm.Weights).Sum(), 12);
         Assert.Throws<ArgumentException>(() => new GaussianMixture { NComponents = 3, MeansInit = Tensor.Zeros(2, 4) }.Fit(Iris));
         Assert.Throws<ArgumentException>(() => new GaussianMixture { NComponents = 151 }.Fit(Iris));

@@ -8,7 +8,7 @@ namespace Nabla.Learn.Tests;
 
 public class ModelSelectionTests
 {
-    private static int[][] Folds(string path) => Get(path).EnumerateArray().Select(f => f.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
+    private static int[][] Folds(string path) => LearnFile.Get(path).EnumerateArray().Select(f => f.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
 
     [Fact]
     public void KFold_matches_sklearn()
@@ -21,7 +21,7 @@ public class ModelSelectionTests
     [Fact]
     public void StratifiedKFold_matches_sklearn()
     {
-        Tensor y = LabelTensor("model_selection.y_strat");
+        Tensor y = LearnFile.LabelTensor("model_selection.y_strat");
         var folds = new StratifiedKFold { NSplits = 3 }.Split(Tensor.Zeros(20, 1), y).ToArray();
         Assert.Equal(Folds("model_selection.stratified_3"), folds.Select(f => f.Test).ToArray());
     }
@@ -75,10 +75,10 @@ public class ModelSelectionTests
     [Fact]
     public void CrossValidate_regression_matches_sklearn()
     {
-        var result = Validation.CrossValidate(new LinearRegression(), MatrixTensor("reg.x"), VectorTensor("reg.y"), new KFold(),
+        var result = Validation.CrossValidate(new LinearRegression(), LearnFile.MatrixTensor("reg.x"), LearnFile.VectorTensor("reg.y"), new KFold(),
                                               "r2", "neg_mean_squared_error", "neg_mean_absolute_error");
         foreach (string name in new[] { "r2", "neg_mean_squared_error", "neg_mean_absolute_error" })
-            AssertClose(name, Vector($"cross_validate.regression.{name}"), result.TestScores[name], 1e-8, 1e-10);
+            AssertClose(name, LearnFile.Vector($"cross_validate.regression.{name}"), result.TestScores[name], 1e-8, 1e-10);
         Assert.Equal(5, result.FitTime.Length);
         Assert.All(result.FitTime.Concat(result.ScoreTime), t => Assert.True(t >= 0));
     }
@@ -86,16 +86,16 @@ public class ModelSelectionTests
     [Fact]
     public void CrossValidate_classification_matches_sklearn()
     {
-        Tensor x = new StandardScaler().FitTransform(MatrixTensor("cancer.x")), y = LabelTensor("cancer.y");
+        Tensor x = new StandardScaler().FitTransform(LearnFile.MatrixTensor("cancer.x")), y = LearnFile.LabelTensor("cancer.y");
         var model = new LogisticRegression { C = 0.5, Tol = 1e-10, MaxIter = 10000 };
         string[] names = ["accuracy", "f1", "f1_macro", "roc_auc", "neg_log_loss"];
         var result = Validation.CrossValidate(model, x, y, scoring: names);
         // Counting scores agree exactly: no test sample sits within the solvers' ~1e-4 disagreement of the boundary.
         foreach (string name in new[] { "accuracy", "f1", "f1_macro" })
-            AssertClose(name, Vector($"cross_validate.classification.{name}"), result.TestScores[name], 1e-12, 0);
+            AssertClose(name, LearnFile.Vector($"cross_validate.classification.{name}"), result.TestScores[name], 1e-12, 0);
         // scikit-learn's lbfgs stops ~1e-4 from the minimiser (see LinearModelTests), so probabilities differ at that level.
-        AssertClose("roc_auc", Vector("cross_validate.classification.roc_auc"), result.TestScores["roc_auc"], 1e-3, 0);
-        AssertClose("neg_log_loss", Vector("cross_validate.classification.neg_log_loss"), result.TestScores["neg_log_loss"], 1e-3, 0);
+        AssertClose("roc_auc", LearnFile.Vector("cross_validate.classification.roc_auc"), result.TestScores["roc_auc"], 1e-3, 0);
+        AssertClose("neg_log_loss", LearnFile.Vector("cross_validate.classification.neg_log_loss"), result.TestScores["neg_log_loss"], 1e-3, 0);
         Assert.Throws<NotFittedException>(() => model.Coef);
         Assert.Throws<ArgumentException>(() => Validation.CrossValidate(model, x, y, scoring: "nope"));
         Assert.Equal(5, Validation.CrossValidate(model, x, y).TestScores["score"].Length);
@@ -104,7 +104,7 @@ public class ModelSelectionTests
     [Fact]
     public void GridSearchCV_picks_the_best_candidate_and_refits_it()
     {
-        Tensor x = MatrixTensor("reg.x"), y = VectorTensor("reg.y");
+        Tensor x = LearnFile.MatrixTensor("reg.x"), y = LearnFile.VectorTensor("reg.y");
         double[] alphas = [1000, 0.1, 100];
         var search = new GridSearchCV(alphas.Select(a => new Ridge { Alpha = a }))
         {

@@ -30,7 +30,7 @@ public class PersistenceTests
     [MemberData(nameof(Names))]
     public void A_saved_and_reloaded_estimator_gives_identical_outputs(string name)
     {
-        Tensor x = MatrixTensor("iris.x"), y = LabelTensor("iris.y");
+        Tensor x = LearnFile.MatrixTensor("iris.x"), y = LearnFile.LabelTensor("iris.y");
         IEstimator model = Make(name).Fit(x, y);
         string path = Path.Combine(Path.GetTempPath(), $"nabla-est-{name}-{Guid.NewGuid():N}.json");
         try

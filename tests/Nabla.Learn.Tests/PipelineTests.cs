@@ -10,12 +10,12 @@ public class PipelineTests
     [Fact]
     public void Scaler_then_logistic_regression_equals_the_steps_by_hand()
     {
-        Tensor x = MatrixTensor("iris.x"), y = LabelTensor("iris.y");
+        Tensor x = LearnFile.MatrixTensor("iris.x"), y = LearnFile.LabelTensor("iris.y");
         var pipe = new Pipeline(("scale", new StandardScaler()), ("clf", new LogisticRegression { Tol = 1e-10, MaxIter = 10000 }));
         Assert.Same(pipe, pipe.Fit(x, y));
         // Same as sklearn's make_pipeline(StandardScaler(), LogisticRegression()) fitted on iris.
-        AssertClose("coef", MatrixTensor("logistic_multinomial.coef"), ((LogisticRegression)pipe["clf"]).Coef, 1e-5, 1e-6);
-        Assert.Equal(Get("logistic_multinomial.predict").EnumerateArray().Select(v => v.GetInt64()).ToArray(), pipe.Predict(x).ToArray<long>());
+        AssertClose("coef", LearnFile.MatrixTensor("logistic_multinomial.coef"), ((LogisticRegression)pipe["clf"]).Coef, 1e-5, 1e-6);
+        Assert.Equal(LearnFile.Get("logistic_multinomial.predict").EnumerateArray().Select(v => v.GetInt64()).ToArray(), pipe.Predict(x).ToArray<long>());
         Assert.Equal([0L, 1, 2], pipe.Classes.ToArray<long>());
         Assert.True(pipe.Score(x, y) > 0.95);
         Assert.Throws<NotSupportedException>(() => pipe.Transform(x));
@@ -24,7 +24,7 @@ public class PipelineTests
     [Fact]
     public void Transformer_pipelines_transform_and_misuse_is_rejected()
     {
-        Tensor x = MatrixTensor("iris.x");
+        Tensor x = LearnFile.MatrixTensor("iris.x");
         var pipe = new Pipeline(("std", new StandardScaler()), ("minmax", new MinMaxScaler()));
         Tensor h = pipe.FitTransform(x);
         Assert.Equal(0.0, D(h).Min(), 12);

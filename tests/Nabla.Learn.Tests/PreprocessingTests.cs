@@ -12,13 +12,13 @@ public class PreprocessingTests
     [Fact]
     public void StandardScaler_matches_sklearn_on_iris()
     {
-        Tensor x = MatrixTensor("iris.x");
+        Tensor x = LearnFile.MatrixTensor("iris.x");
         var scaler = new StandardScaler();
         Assert.Same(scaler, scaler.Fit(x));
-        AssertClose("mean", Vector("standard_scaler.mean"), D(scaler.Mean), Rtol, Atol);
-        AssertClose("var", Vector("standard_scaler.var"), D(scaler.Var), Rtol, Atol);
-        AssertClose("scale", Vector("standard_scaler.scale"), D(scaler.Scale), Rtol, Atol);
-        AssertClose("transform", MatrixTensor("standard_scaler.transformed"), scaler.Transform(x.Narrow(0, 0, 5)), Rtol, Atol);
+        AssertClose("mean", LearnFile.Vector("standard_scaler.mean"), D(scaler.Mean), Rtol, Atol);
+        AssertClose("var", LearnFile.Vector("standard_scaler.var"), D(scaler.Var), Rtol, Atol);
+        AssertClose("scale", LearnFile.Vector("standard_scaler.scale"), D(scaler.Scale), Rtol, Atol);
+        AssertClose("transform", LearnFile.MatrixTensor("standard_scaler.transformed"), scaler.Transform(x.Narrow(0, 0, 5)), Rtol, Atol);
     }
 
     [Fact]
@@ -38,14 +38,14 @@ public class PreprocessingTests
     [Fact]
     public void MinMaxScaler_matches_sklearn_on_iris()
     {
-        Tensor x = MatrixTensor("iris.x");
+        Tensor x = LearnFile.MatrixTensor("iris.x");
         var scaler = new MinMaxScaler { FeatureRange = (-1, 2) };
         scaler.Fit(x);
-        AssertClose("data_min", Vector("minmax_scaler.data_min"), D(scaler.DataMin), Rtol, Atol);
-        AssertClose("data_max", Vector("minmax_scaler.data_max"), D(scaler.DataMax), Rtol, Atol);
-        AssertClose("scale", Vector("minmax_scaler.scale"), D(scaler.Scale), Rtol, Atol);
-        AssertClose("min", Vector("minmax_scaler.min"), D(scaler.Min), Rtol, Atol);
-        AssertClose("transform", MatrixTensor("minmax_scaler.transformed"), scaler.Transform(x.Narrow(0, 0, 5)), Rtol, Atol);
+        AssertClose("data_min", LearnFile.Vector("minmax_scaler.data_min"), D(scaler.DataMin), Rtol, Atol);
+        AssertClose("data_max", LearnFile.Vector("minmax_scaler.data_max"), D(scaler.DataMax), Rtol, Atol);
+        AssertClose("scale", LearnFile.Vector("minmax_scaler.scale"), D(scaler.Scale), Rtol, Atol);
+        AssertClose("min", LearnFile.Vector("minmax_scaler.min"), D(scaler.Min), Rtol, Atol);
+        AssertClose("transform", LearnFile.MatrixTensor("minmax_scaler.transformed"), scaler.Transform(x.Narrow(0, 0, 5)), Rtol, Atol);
         AssertClose("inverse", D(x), D(scaler.InverseTransform(scaler.Transform(x))), Rtol, 1e-12);
     }
 

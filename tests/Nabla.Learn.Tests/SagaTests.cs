@@ -15,19 +15,19 @@ public class SagaTests
     public void Saga_matches_sklearn(string name)
     {
         bool cancer = name == "cancer_l1";
-        Tensor x = new StandardScaler().FitTransform(MatrixTensor(cancer ? "cancer.x" : "iris.x")), y = LabelTensor(cancer ? "cancer.y" : "iris.y");
+        Tensor x = new StandardScaler().FitTransform(LearnFile.MatrixTensor(cancer ? "cancer.x" : "iris.x")), y = LearnFile.LabelTensor(cancer ? "cancer.y" : "iris.y");
         var m = new LogisticRegression
         {
             Solver = Solver.Saga, Penalty = cancer ? Penalty.L1 : Penalty.ElasticNet, C = cancer ? 0.1 : 0.5, L1Ratio = 0.5,
             Tol = cancer ? 1e-7 : 1e-9, MaxIter = 100000, RandomState = 0,
         }.Fit(x, y);
-        AssertClose("coef", GoldenExtra.MatrixTensor($"saga.{name}.coef"), m.Coef, 1e-4, 2e-5);
-        AssertClose("intercept", GoldenExtra.VectorTensor($"saga.{name}.intercept"), m.Intercept, 1e-4, 2e-5);
-        AssertClose("proba", GoldenExtra.MatrixTensor($"saga.{name}.proba"), m.PredictProba(x.Narrow(0, 0, 5)), 1e-4, 1e-5);
+        AssertClose("coef", Golden.Extra.MatrixTensor($"saga.{name}.coef"), m.Coef, 1e-4, 2e-5);
+        AssertClose("intercept", Golden.Extra.VectorTensor($"saga.{name}.intercept"), m.Intercept, 1e-4, 2e-5);
+        AssertClose("proba", Golden.Extra.MatrixTensor($"saga.{name}.proba"), m.PredictProba(x.Narrow(0, 0, 5)), 1e-4, 1e-5);
         if (cancer)
         {
             // L1 zeroes exactly the weights scikit-learn zeroes.
-            double[] expected = GoldenExtra.MatrixTensor("saga.cancer_l1.coef").ToArray<double>(), actual = D(m.Coef);
+            double[] expected = Golden.Extra.MatrixTensor("saga.cancer_l1.coef").ToArray<double>(), actual = D(m.Coef);
             Assert.Equal(expected.Select(v => v == 0), actual.Select(v => v == 0));
         }
     }
@@ -36,7 +36,7 @@ public class SagaTests
     public void Saga_with_l2_reaches_the_lbfgs_minimiser_and_l1_needs_saga()
     {
         // Same objective up to the factor N: Σℓ + ‖W‖²/(2C) versus (1/N)Σℓ + ‖W‖²/(2CN).
-        Tensor x = new StandardScaler().FitTransform(MatrixTensor("iris.x")), y = LabelTensor("iris.y");
+        Tensor x = new StandardScaler().FitTransform(LearnFile.MatrixTensor("iris.x")), y = LearnFile.LabelTensor("iris.y");
         var lbfgs = new LogisticRegression { C = 0.7, Tol = 1e-10, MaxIter = 10000 }.Fit(x, y);
         var saga = new LogisticRegression { Solver = Solver.Saga, C = 0.7, Tol = 1e-10, MaxIter = 100000, RandomState = 3 }.Fit(x, y);
         AssertClose("coef", lbfgs.Coef, saga.Coef, 1e-5, 1e-6);

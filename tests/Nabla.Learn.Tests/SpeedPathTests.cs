@@ -67,7 +67,7 @@ public class SpeedPathTests
     public void Weighted_rows_grow_the_same_tree_as_repeated_rows()
     {
         // A bootstrap sample given as multiplicities must equal the tree grown on the physically repeated rows.
-        Tensor x = MatrixTensor("iris.x"), y = LabelTensor("iris.y");
+        Tensor x = LearnFile.MatrixTensor("iris.x"), y = LearnFile.LabelTensor("iris.y");
         var g = new Generator(3);
         long[] draw = Enumerable.Range(0, 150).Select(_ => (long)g.NextBounded(150)).Order().ToArray();
         Tensor rows = Tensor.FromArray(draw);
@@ -82,7 +82,7 @@ public class SpeedPathTests
     [Fact]
     public void Forest_with_njobs_is_reproducible_across_thread_counts()
     {
-        Tensor x = MatrixTensor("cancer.x"), y = LabelTensor("cancer.y");
+        Tensor x = LearnFile.MatrixTensor("cancer.x"), y = LearnFile.LabelTensor("cancer.y");
         var one = new RandomForestClassifier { NEstimators = 8, RandomState = 2, NJobs = 1 }.Fit(x, y);
         var two = new RandomForestClassifier { NEstimators = 8, RandomState = 2, NJobs = 2 }.Fit(x, y);
         Assert.Equal(D(one.PredictProba(x)), D(two.PredictProba(x)));

@@ -1,12 +1,12 @@
 using Xunit;
 using Nabla.Learn.Svm;
-using static Nabla.Learn.Tests.EnsembleSvmGolden;
+using static Nabla.Learn.Tests.Golden;
 
 namespace Nabla.Learn.Tests;
 
 public class SvmTests
 {
-    private static (Tensor X, Tensor Y) Data(string name) => (MatrixTensor($"{name}.x"), LabelTensor($"{name}.y"));
+    private static (Tensor X, Tensor Y) Data(string name) => (EnsembleSvm.MatrixTensor($"{name}.x"), EnsembleSvm.LabelTensor($"{name}.y"));
 
     public static TheoryData<string, string> Cases() => new()
     {
@@ -30,17 +30,17 @@ public class SvmTests
         (Tensor x, Tensor y) = Data(data);
         Svc svc = Make(name, 1e-10).Fit(x, y);
         string g = $"svc.{name}";
-        Assert.Equal(Longs($"{g}.support"), svc.Support.ToArray<long>());
-        Assert.Equal(Longs($"{g}.n_support"), svc.NSupport.ToArray<long>());
-        AssertClose("dual_coef", Flat($"{g}.dual_coef"), D(svc.DualCoef), 0, 1e-6);
-        AssertClose("intercept", Vector($"{g}.intercept"), D(svc.Intercept), 0, 1e-6);
-        double[] decision = Get($"{g}.decision")[0].ValueKind == System.Text.Json.JsonValueKind.Array ? Flat($"{g}.decision") : Vector($"{g}.decision");
+        Assert.Equal(EnsembleSvm.Longs($"{g}.support"), svc.Support.ToArray<long>());
+        Assert.Equal(EnsembleSvm.Longs($"{g}.n_support"), svc.NSupport.ToArray<long>());
+        AssertClose("dual_coef", EnsembleSvm.Flat($"{g}.dual_coef"), D(svc.DualCoef), 0, 1e-6);
+        AssertClose("intercept", EnsembleSvm.Vector($"{g}.intercept"), D(svc.Intercept), 0, 1e-6);
+        double[] decision = EnsembleSvm.Get($"{g}.decision")[0].ValueKind == System.Text.Json.JsonValueKind.Array ? EnsembleSvm.Flat($"{g}.decision") : EnsembleSvm.Vector($"{g}.decision");
         AssertClose("decision", decision, D(svc.DecisionFunction(x)), 0, 1e-6);
-        Assert.Equal(Longs($"{g}.predict"), svc.Predict(x).ToArray<long>());
+        Assert.Equal(EnsembleSvm.Longs($"{g}.predict"), svc.Predict(x).ToArray<long>());
         if (data == "iris")
         {
             Svc ovo = new Svc { Kernel = svc.Kernel, Degree = svc.Degree, Gamma = svc.Gamma, Coef0 = svc.Coef0, C = svc.C, Tol = 1e-10, DecisionFunctionShape = DecisionFunctionShape.Ovo }.Fit(x, y);
-            AssertClose("decision_ovo", Flat($"{g}.decision_ovo"), D(ovo.DecisionFunction(x)), 0, 1e-6);
+            AssertClose("decision_ovo", EnsembleSvm.Flat($"{g}.decision_ovo"), D(ovo.DecisionFunction(x)), 0, 1e-6);
         }
     }
 
@@ -53,9 +53,9 @@ public class SvmTests
         (Tensor x, Tensor y) = Data(data);
         Svc svc = Make(name, 1e-3).Fit(x, y);
         string g = $"svc.{name}";
-        double[] decision = Get($"{g}.default_decision")[0].ValueKind == System.Text.Json.JsonValueKind.Array ? Flat($"{g}.default_decision") : Vector($"{g}.default_decision");
+        double[] decision = EnsembleSvm.Get($"{g}.default_decision")[0].ValueKind == System.Text.Json.JsonValueKind.Array ? EnsembleSvm.Flat($"{g}.default_decision") : EnsembleSvm.Vector($"{g}.default_decision");
         AssertClose("decision", decision, D(svc.DecisionFunction(x)), 0, 1e-6);
-        Assert.Equal(Longs($"{g}.default_n_support"), svc.NSupport.ToArray<long>());
+        Assert.Equal(EnsembleSvm.Longs($"{g}.default_n_support"), svc.NSupport.ToArray<long>());
     }
 
     // Probabilities come from Platt sigmoids fitted on 5-fold cross-validated decision values; the folds are random
@@ -68,7 +68,7 @@ public class SvmTests
     {
         (Tensor x, Tensor y) = Data(data);
         Svc svc = new Svc { Probability = true, RandomState = 0 }.Fit(x, y);
-        double[] p = D(svc.PredictProba(x)), expected = Flat($"svc.{data}_proba.proba");
+        double[] p = D(svc.PredictProba(x)), expected = EnsembleSvm.Flat($"svc.{data}_proba.proba");
         AssertClose("proba", expected, p, 0, 0.1);
         int k = (int)svc.Classes.NumEl, n = p.Length / k, agree = 0;
         for (int i = 0; i < n; i++)
@@ -174,13 +174,13 @@ public class LinearSvcTests
     [InlineData("iris")]
     public void Matches_the_unique_primal_optimum(string data)
     {
-        Tensor x = MatrixTensor($"{data}.x"), y = LabelTensor($"{data}.y");
-        var svc = new LinearSvc { C = Scalar($"linear_svc.{data}.C"), Tol = 1e-8, MaxIter = 100_000, RandomState = 0 }.Fit(x, y);
-        AssertClose("coef", Flat($"linear_svc.{data}.coef"), D(svc.Coef), 0, 1e-5);
-        AssertClose("intercept", Vector($"linear_svc.{data}.intercept"), D(svc.Intercept), 0, 1e-5);
-        double[] decision = Flat($"linear_svc.{data}.decision");
+        Tensor x = EnsembleSvm.MatrixTensor($"{data}.x"), y = EnsembleSvm.LabelTensor($"{data}.y");
+        var svc = new LinearSvc { C = EnsembleSvm.Scalar($"linear_svc.{data}.C"), Tol = 1e-8, MaxIter = 100_000, RandomState = 0 }.Fit(x, y);
+        AssertClose("coef", EnsembleSvm.Flat($"linear_svc.{data}.coef"), D(svc.Coef), 0, 1e-5);
+        AssertClose("intercept", EnsembleSvm.Vector($"linear_svc.{data}.intercept"), D(svc.Intercept), 0, 1e-5);
+        double[] decision = EnsembleSvm.Flat($"linear_svc.{data}.decision");
         AssertClose("decision", decision, D(svc.DecisionFunction(x)), 0, 1e-4);
-        Assert.Equal(Longs($"linear_svc.{data}.predict"), svc.Predict(x).ToArray<long>());
+        Assert.Equal(EnsembleSvm.Longs($"linear_svc.{data}.predict"), svc.Predict(x).ToArray<long>());
     }
 
     [Fact]

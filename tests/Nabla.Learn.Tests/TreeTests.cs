@@ -16,9 +16,9 @@ public class TreeTests
 
     private static (Tensor X, Tensor Y) Data(string name) => name switch
     {
-        "cancer_entropy" => (MatrixTensor("cancer.x"), LabelTensor("cancer.y")),
-        "reg" => (MatrixTensor("reg.x"), VectorTensor("reg.y")),
-        _ => (MatrixTensor("iris.x"), LabelTensor("iris.y")),
+        "cancer_entropy" => (LearnFile.MatrixTensor("cancer.x"), LearnFile.LabelTensor("cancer.y")),
+        "reg" => (LearnFile.MatrixTensor("reg.x"), LearnFile.VectorTensor("reg.y")),
+        _ => (LearnFile.MatrixTensor("iris.x"), LearnFile.LabelTensor("iris.y")),
     };
 
     // Same greedy rule and candidate thresholds (midpoints of float32 values), so the trees make the same partitions:
@@ -36,14 +36,14 @@ public class TreeTests
         DecisionTree model = Make(name);
         model.Fit(x, y);
         string path = $"trees.{name}";
-        Assert.Equal((int)Scalar($"{path}.node_count"), model.NodeCount);
-        Assert.Equal((int)Scalar($"{path}.depth"), model.Depth);
+        Assert.Equal((int)LearnFile.Scalar($"{path}.node_count"), model.NodeCount);
+        Assert.Equal((int)LearnFile.Scalar($"{path}.depth"), model.Depth);
         Tensor predictions = ((IPredictor)model).Predict(x);
-        AssertClose("predict", Vector($"{path}.predict"), D(predictions), 1e-12, 1e-12);
+        AssertClose("predict", LearnFile.Vector($"{path}.predict"), D(predictions), 1e-12, 1e-12);
         if (model is DecisionTreeClassifier c)
         {
             Tensor rows = x.IndexSelect(0, Tensor.FromArray(Enumerable.Range(0, (x.Size(0) + 9) / 10).Select(i => (long)(i * 10)).ToArray()));
-            AssertClose("proba", MatrixTensor($"{path}.proba"), c.PredictProba(rows), 1e-12, 1e-12);
+            AssertClose("proba", LearnFile.MatrixTensor($"{path}.proba"), c.PredictProba(rows), 1e-12, 1e-12);
         }
         Assert.Equal(1.0, D(model.FeatureImportances).Sum(), 12);
     }
@@ -56,8 +56,8 @@ public class TreeTests
         (Tensor x, Tensor y) = Data("cancer_entropy");
         var model = (DecisionTreeClassifier)Make("cancer_entropy");
         model.Fit(x, y);
-        Assert.Equal((int)Scalar("trees.cancer_entropy.node_count"), model.NodeCount);
-        double[] expected = Vector("trees.cancer_entropy.predict"), truth = D(y);
+        Assert.Equal((int)LearnFile.Scalar("trees.cancer_entropy.node_count"), model.NodeCount);
+        double[] expected = LearnFile.Vector("trees.cancer_entropy.predict"), truth = D(y);
         double sklearnAccuracy = expected.Where((v, i) => v == truth[i]).Count() / (double)truth.Length;
         Assert.InRange(model.Score(x, y), sklearnAccuracy - 0.01, sklearnAccuracy + 0.01);
     }
@@ -85,7 +85,7 @@ public class TreeTests
     [Fact]
     public void A_fully_grown_tree_fits_distinct_training_points_exactly_and_limits_apply()
     {
-        (Tensor x, Tensor y) = (MatrixTensor("reg.x"), VectorTensor("reg.y"));
+        (Tensor x, Tensor y) = (LearnFile.MatrixTensor("reg.x"), LearnFile.VectorTensor("reg.y"));
         var full = new DecisionTreeRegressor().Fit(x, y);
         Assert.Equal(1.0, full.Score(x, y), 12);
         var stump = new DecisionTreeRegressor { MaxDepth = 1 }.Fit(x, y);

@@ -15,31 +15,31 @@ public class UnsupervisedTests
     [Fact]
     public void Pca_matches_sklearn_on_iris_with_whitening()
     {
-        Tensor x = MatrixTensor("iris.x");
+        Tensor x = LearnFile.MatrixTensor("iris.x");
         var pca = new Pca { NComponents = 2, Whiten = true };
         Assert.Same(pca, pca.Fit(x));
-        AssertClose("components", MatrixTensor("pca_iris.components"), pca.Components, Rtol, Atol);
-        AssertClose("explained_variance", Vector("pca_iris.explained_variance"), D(pca.ExplainedVariance), Rtol, Atol);
-        AssertClose("ratio", Vector("pca_iris.explained_variance_ratio"), D(pca.ExplainedVarianceRatio), Rtol, Atol);
-        AssertClose("singular", Vector("pca_iris.singular_values"), D(pca.SingularValues), Rtol, Atol);
-        AssertClose("mean", Vector("pca_iris.mean"), D(pca.Mean), Rtol, Atol);
-        AssertClose("noise_variance", Scalar("pca_iris.noise_variance"), pca.NoiseVariance, Rtol, Atol);
+        AssertClose("components", LearnFile.MatrixTensor("pca_iris.components"), pca.Components, Rtol, Atol);
+        AssertClose("explained_variance", LearnFile.Vector("pca_iris.explained_variance"), D(pca.ExplainedVariance), Rtol, Atol);
+        AssertClose("ratio", LearnFile.Vector("pca_iris.explained_variance_ratio"), D(pca.ExplainedVarianceRatio), Rtol, Atol);
+        AssertClose("singular", LearnFile.Vector("pca_iris.singular_values"), D(pca.SingularValues), Rtol, Atol);
+        AssertClose("mean", LearnFile.Vector("pca_iris.mean"), D(pca.Mean), Rtol, Atol);
+        AssertClose("noise_variance", LearnFile.Scalar("pca_iris.noise_variance"), pca.NoiseVariance, Rtol, Atol);
         Tensor head = x.Narrow(0, 0, 5);
-        AssertClose("transform", MatrixTensor("pca_iris.transform"), pca.Transform(head), Rtol, Atol);
-        AssertClose("inverse", MatrixTensor("pca_iris.inverse"), pca.InverseTransform(pca.Transform(head)), Rtol, Atol);
+        AssertClose("transform", LearnFile.MatrixTensor("pca_iris.transform"), pca.Transform(head), Rtol, Atol);
+        AssertClose("inverse", LearnFile.MatrixTensor("pca_iris.inverse"), pca.InverseTransform(pca.Transform(head)), Rtol, Atol);
     }
 
     [Fact]
     public void Pca_variance_fraction_picks_sklearns_component_count()
     {
-        Tensor x = new StandardScaler().FitTransform(MatrixTensor("cancer.x"));
+        Tensor x = new StandardScaler().FitTransform(LearnFile.MatrixTensor("cancer.x"));
         var pca = new Pca { VarianceFraction = 0.99 };
         pca.Fit(x);
-        Assert.Equal((int)Scalar("pca_cancer_99.n_components"), pca.NComponentsFitted);
-        AssertClose("ratio", Vector("pca_cancer_99.explained_variance_ratio"), D(pca.ExplainedVarianceRatio), 1e-8, 1e-12);
+        Assert.Equal((int)LearnFile.Scalar("pca_cancer_99.n_components"), pca.NComponentsFitted);
+        AssertClose("ratio", LearnFile.Vector("pca_cancer_99.explained_variance_ratio"), D(pca.ExplainedVarianceRatio), 1e-8, 1e-12);
         // The trailing eigenvalues of the 30 × 30 covariance are small (down to ~1e-4 of the largest), so their vectors
         // are determined less sharply: 1e-6 covers round-off divided by the eigen-gaps.
-        AssertClose("components", MatrixTensor("pca_cancer_99.components"), pca.Components, 1e-6, 1e-7);
+        AssertClose("components", LearnFile.MatrixTensor("pca_cancer_99.components"), pca.Components, 1e-6, 1e-7);
         // All components: the projection is a rotation, so the inverse reproduces the data.
         var full = new Pca();
         full.Fit(x);
@@ -72,15 +72,15 @@ public class UnsupervisedTests
     [Fact]
     public void KMeans_from_fixed_centres_matches_sklearn()
     {
-        Tensor x = MatrixTensor("iris.x");
+        Tensor x = LearnFile.MatrixTensor("iris.x");
         Tensor init = x.IndexSelect(0, Tensor.FromArray(new long[] { 0, 50, 100 }));
         var km = new KMeans { NClusters = 3, InitialCenters = init };
         km.Fit(x);
         // Lloyd from the same start is deterministic: identical labels, centres equal up to summation order.
-        AssertClose("centers", MatrixTensor("kmeans_iris.centers"), km.ClusterCenters, 1e-12, 1e-12);
-        Assert.Equal(Get("kmeans_iris.labels").EnumerateArray().Select(v => v.GetInt64()).ToArray(), km.Labels.ToArray<long>());
-        AssertClose("inertia", Scalar("kmeans_iris.inertia"), km.Inertia, 1e-12, 0);
-        Assert.Equal((int)Scalar("kmeans_iris.n_iter"), km.NIter);
+        AssertClose("centers", LearnFile.MatrixTensor("kmeans_iris.centers"), km.ClusterCenters, 1e-12, 1e-12);
+        Assert.Equal(LearnFile.Get("kmeans_iris.labels").EnumerateArray().Select(v => v.GetInt64()).ToArray(), km.Labels.ToArray<long>());
+        AssertClose("inertia", LearnFile.Scalar("kmeans_iris.inertia"), km.Inertia, 1e-12, 0);
+        Assert.Equal((int)LearnFile.Scalar("kmeans_iris.n_iter"), km.NIter);
         Assert.Equal(km.Labels.ToArray<long>(), km.Predict(x).ToArray<long>());
         AssertClose("score", -km.Inertia, km.Score(x), 1e-12, 0);
         Assert.Equal([150, 3], km.Transform(x).Shape);
@@ -92,11 +92,11 @@ public class UnsupervisedTests
         // Randomised seeding (Nabla's generator, not NumPy's): with 10 restarts both reach the best known 3-cluster
         // solution of iris (inertia 78.851); a 0.1 % margin would still reject the 78.94 local optimum.
         var km = new KMeans { NClusters = 3, RandomState = 0 };
-        km.Fit(MatrixTensor("iris.x"));
-        AssertClose("inertia", Scalar("kmeans_iris.plusplus_inertia"), km.Inertia, 1e-3, 0);
+        km.Fit(LearnFile.MatrixTensor("iris.x"));
+        AssertClose("inertia", LearnFile.Scalar("kmeans_iris.plusplus_inertia"), km.Inertia, 1e-3, 0);
         var random = new KMeans { NClusters = 3, Init = KMeansInit.Random, RandomState = 1 };
-        random.Fit(MatrixTensor("iris.x"));
-        AssertClose("inertia (random init)", Scalar("kmeans_iris.plusplus_inertia"), random.Inertia, 1e-3, 0);
+        random.Fit(LearnFile.MatrixTensor("iris.x"));
+        AssertClose("inertia (random init)", LearnFile.Scalar("kmeans_iris.plusplus_inertia"), random.Inertia, 1e-3, 0);
     }
 
     [Fact]
