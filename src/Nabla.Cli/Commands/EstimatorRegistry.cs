@@ -7,39 +7,35 @@ namespace Nabla.Cli.Commands;
 
 /// <summary>The estimators <c>nabla fit</c> and <c>nabla cv</c> know, by scikit-learn-style snake_case name, and
 /// <c>--param k=v</c> applied to their init-only properties by reflection.</summary>
-/// <remarks>Names map to type names in Nabla.Learn, resolved when asked, so an estimator that is not built into this
-/// version is simply absent from <see cref="Names"/>.</remarks>
 internal static class EstimatorRegistry
 {
-    private static readonly (string Name, string Type)[] Entries =
+    private static readonly (string Name, Type Type)[] Entries =
     [
-        ("logistic_regression", "Nabla.Learn.LinearModel.LogisticRegression"),
-        ("perceptron", "Nabla.Learn.LinearModel.Perceptron"),
-        ("sgd_classifier", "Nabla.Learn.LinearModel.SgdClassifier"),
-        ("decision_tree", "Nabla.Learn.Tree.DecisionTreeClassifier"),
-        ("random_forest", "Nabla.Learn.Ensemble.RandomForestClassifier"),
-        ("svc", "Nabla.Learn.Svm.Svc"),
-        ("linear_svc", "Nabla.Learn.Svm.LinearSvc"),
-        ("gradient_boosting", "Nabla.Learn.Ensemble.GradientBoostingClassifier"),
-        ("hist_gradient_boosting", "Nabla.Learn.Ensemble.HistGradientBoostingClassifier"),
-        ("linear_regression", "Nabla.Learn.LinearModel.LinearRegression"),
-        ("ridge", "Nabla.Learn.LinearModel.Ridge"),
-        ("lasso", "Nabla.Learn.LinearModel.Lasso"),
-        ("glm", "Nabla.Learn.LinearModel.GeneralizedLinearRegressor"),
-        ("decision_tree_regressor", "Nabla.Learn.Tree.DecisionTreeRegressor"),
-        ("random_forest_regressor", "Nabla.Learn.Ensemble.RandomForestRegressor"),
+        ("logistic_regression", typeof(Nabla.Learn.LinearModel.LogisticRegression)),
+        ("perceptron", typeof(Nabla.Learn.LinearModel.Perceptron)),
+        ("sgd_classifier", typeof(Nabla.Learn.LinearModel.SgdClassifier)),
+        ("decision_tree", typeof(Nabla.Learn.Tree.DecisionTreeClassifier)),
+        ("random_forest", typeof(Nabla.Learn.Ensemble.RandomForestClassifier)),
+        ("svc", typeof(Nabla.Learn.Svm.Svc)),
+        ("linear_svc", typeof(Nabla.Learn.Svm.LinearSvc)),
+        ("gradient_boosting", typeof(Nabla.Learn.Ensemble.GradientBoostingClassifier)),
+        ("hist_gradient_boosting", typeof(Nabla.Learn.Ensemble.HistGradientBoostingClassifier)),
+        ("linear_regression", typeof(Nabla.Learn.LinearModel.LinearRegression)),
+        ("ridge", typeof(Nabla.Learn.LinearModel.Ridge)),
+        ("lasso", typeof(Nabla.Learn.LinearModel.Lasso)),
+        ("glm", typeof(Nabla.Learn.LinearModel.GeneralizedLinearRegressor)),
+        ("decision_tree_regressor", typeof(Nabla.Learn.Tree.DecisionTreeRegressor)),
+        ("random_forest_regressor", typeof(Nabla.Learn.Ensemble.RandomForestRegressor)),
     ];
 
-    /// <summary>The names whose types exist in this build, in table order.</summary>
-    public static IEnumerable<string> Names => Entries.Where(e => Resolve(e.Type) is not null).Select(e => e.Name);
-
-    private static Type? Resolve(string typeName) => typeof(Estimator).Assembly.GetType(typeName);
+    /// <summary>The names, in table order.</summary>
+    public static IEnumerable<string> Names => Entries.Select(e => e.Name);
 
     /// <summary>A new estimator of the named kind with the given parameters set.</summary>
     /// <exception cref="ArgumentException">An unknown name, parameter or value (the message lists what is accepted).</exception>
     public static IPredictor Create(string name, IEnumerable<string> parameters)
     {
-        Type type = Entries.Where(e => e.Name == name).Select(e => Resolve(e.Type)).FirstOrDefault()
+        Type type = Entries.Where(e => e.Name == name).Select(e => e.Type).FirstOrDefault()
                     ?? throw new ArgumentException($"unknown estimator '{name}'; known: {string.Join(", ", Names)}.");
         var estimator = (IPredictor)Activator.CreateInstance(type)!;
         foreach (string p in parameters)
