@@ -112,6 +112,24 @@ public sealed class ConvLayerTests
     }
 
     [Fact]
+    public void Notes_exercise_convolution_by_hand()
+    {
+        // A 4 × 4 image and the 3 × 3 vertical-edge kernel [[1, 0, −1]] × 3 rows, stride 1, no padding: output
+        // (4 − 3 + 0)/1 + 1 = 2 per side. Each output is Σ image·kernel over its window (cross-correlation, as in
+        // deep learning): top-left (1 − 0) + (0 − 3) + (2 − 0) = 0, top-right (2 − 1) + (1 − 1) + (1 − 0) = 2,
+        // bottom-left (0 − 3) + (2 − 0) + (1 − 1) = −1, bottom-right (1 − 1) + (1 − 0) + (0 − 2) = −1.
+        Tensor image = Tensor.FromArray(new float[,] { { 1, 2, 0, 1 }, { 0, 1, 3, 1 }, { 2, 1, 0, 0 }, { 1, 0, 1, 2 } }).Reshape(1, 1, 4, 4);
+        Tensor kernel = Tensor.FromArray(new float[,] { { 1, 0, -1 }, { 1, 0, -1 }, { 1, 0, -1 } }).Reshape(1, 1, 3, 3);
+        Assert.Equal([0f, 2f, -1f, -1f], image.Conv2d(kernel).ToArray<float>());
+        // The same map under L2-norm pooling (p = 2, 2 × 2, stride 1) of the notes' pooling exercise:
+        // √(3² + 0 + 0 + 2²) = √13, √(0 + 1 + 2² + 0) = √5, √5, √13.
+        Tensor map = Tensor.FromArray(new float[,] { { 3, 0, 1 }, { 0, 2, 0 }, { 1, 0, 3 } }).Reshape(1, 1, 3, 3);
+        float[] l2 = new LPPool2d(2, 2, stride: 1).Forward(map).ToArray<float>();
+        float[] expected = [MathF.Sqrt(13), MathF.Sqrt(5), MathF.Sqrt(5), MathF.Sqrt(13)];
+        for (int i = 0; i < 4; i++) Assert.Equal(expected[i], l2[i], 1e-6f);
+    }
+
+    [Fact]
     public void Convolution_is_equivariant_to_translation()
     {
         // Shared weights: shifting the input by (1, 2) shifts the output by (1, 2) (away from the borders, where
