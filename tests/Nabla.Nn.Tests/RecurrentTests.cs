@@ -171,6 +171,24 @@ public sealed class RecurrentTests
     }
 
     [Fact]
+    public void Only_a_bidirectional_lstm_sees_future_inputs()
+    {
+        // Output step 0 of a forward-only LSTM is a function of x_0 alone, so d output[0] / d x[9] is exactly 0; the
+        // reverse direction of a bidirectional LSTM reaches step 0 from x_9 through 9 recurrent steps (non-zero).
+        var g = new Generator(21);
+        Tensor seq = Tensor.Randn([1, 10, 4], g, DType.Float64);
+        double Reach(bool bidirectional)
+        {
+            var lstm = new Lstm(4, 4, batchFirst: true, bidirectional: bidirectional, dtype: DType.Float64, generator: g);
+            Tensor x = seq.Clone().RequireGrad();
+            lstm.Forward(x).Output.Select(1, 0).Sum().Backward();
+            return x.Grad!.Select(1, 9).Abs().Sum().Item<double>();
+        }
+        Assert.Equal(0.0, Reach(false));
+        Assert.True(Reach(true) > 1e-6);
+    }
+
+    [Fact]
     public void Gradients_of_every_layer_pass_a_float64_gradcheck()
     {
         Tensor x = Tensor.Rand([4, 2, 3], generator: new Generator(8)).To(DType.Float64);
