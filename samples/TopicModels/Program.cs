@@ -4,7 +4,8 @@ using Nabla;
 using Nabla.Learn.Text;
 
 // Language models and topic mining on a text (default: the King James Bible of ../shared/data, one verse per line):
-// a unigram model by maximum likelihood and by MAP, and PLSA topics with and without a background model.
+// a unigram model by maximum likelihood and by MAP, PLSA topics with and without a background model, and word
+// vectors from co-occurrence (words used alike; directions of meaning).
 //   dotnet run -c Release --project samples/TopicModels [-- file.txt]
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string path = args.Length > 0 ? args[0] : Path.Combine("..", "shared", "data", "kjv.txt");
@@ -48,4 +49,16 @@ foreach (double lambda in new[] { 0.0, 0.9 })
     }
 }
 Console.WriteLine("\nWithout a background the common words (the, and, of) lead every topic; the background model absorbs them.");
+
+// Paradigmatic association: words used in the same contexts (they could replace one another) get similar PPMI
+// context vectors; reduced by PCA, differences between vectors carry meaning (king − man + woman).
+var clock2 = Stopwatch.StartNew();
+var tokenizer = new CountVectorizer();
+WordVectors vectors = WordVectors.FromCooccurrence(lines.Select(l => (IReadOnlyList<string>)tokenizer.Tokens(l).ToList()), vocabularySize: 3000, contextSize: 1000, window: 4, dimensions: 100);
+Console.WriteLine($"\nWord vectors: PPMI over ±4-word contexts, 3,000 words × 1,000 contexts, PCA to 100 dimensions ({clock2.Elapsed.TotalSeconds:F1} s).");
+foreach (string word in new[] { "son", "gold", "sheep", "eat", "river" })
+    Console.WriteLine($"  words used like '{word}': {string.Join(", ", vectors.MostSimilar([word], topn: 6).Select(p => $"{p.Word} {p.Similarity:F2}"))}");
+foreach ((string[] plus, string[] minus) in new[] { (new[] { "king", "woman" }, new[] { "man" }), (new[] { "daughter", "father" }, new[] { "son" }) })
+    Console.WriteLine($"  {string.Join(" + ", plus)} − {string.Join(" − ", minus)} ≈ {string.Join(", ", vectors.MostSimilar(plus, minus, 4).Select(p => p.Word))}");
+Console.WriteLine("  (4 MB of text is little for analogies: the family direction holds, the royal one does not.)");
 return 0;

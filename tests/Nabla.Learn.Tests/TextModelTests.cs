@@ -141,3 +141,48 @@ public sealed class TextModelTests
         Assert.Throws<ArgumentException>(() => new CountVectorizer().Fit(["a b c", "!"]));
     }
 }
+
+/// <summary>Word vectors: PPMI by hand, paradigmatic similarity, and vector arithmetic.</summary>
+public sealed class WordVectorTests
+{
+    [Fact]
+    public void Ppmi_by_hand()
+    {
+        // Counts [[2, 0], [1, 1]]: N = 4, row sums 2, 2, column sums 3, 1. PPMI(0,0) = max(0, ln(2·4/(2·3))) = ln(4/3);
+        // (1,0): ln(1·4/(2·3)) = ln(2/3) < 0 → 0; (1,1): ln(1·4/(2·1)) = ln 2; (0,1) has no count → 0.
+        double[] p = WordVectors.Ppmi([2, 0, 1, 1], 2, 2);
+        Assert.Equal(Math.Log(4.0 / 3), p[0], 15);
+        Assert.Equal([0.0, 0, Math.Log(2)], [p[1], p[2], p[3]]);
+    }
+
+    [Fact]
+    public void Words_in_the_same_contexts_get_the_same_vector()
+    {
+        // "cat" and "dog" appear in exactly the same contexts (the _ sat / the _ ran): paradigmatic association, cosine 1.
+        string[][] sentences = [["the", "cat", "sat"], ["the", "dog", "sat"], ["the", "cat", "ran"], ["the", "dog", "ran"], ["a", "bird", "flew"]];
+        var v = WordVectors.FromCooccurrence(sentences, vocabularySize: 20, contextSize: 20, window: 1, dimensions: 0);
+        Assert.Equal(1.0, v.Similarity("cat", "dog"), 12);
+        Assert.True(v.Similarity("cat", "bird") < 0.5);
+        Assert.Equal("dog", v.MostSimilar(["cat"], topn: 1)[0].Word);
+    }
+
+    [Fact]
+    public void Analogy_is_the_nearest_word_to_the_sum_of_unit_vectors()
+    {
+        // king = man + royal, queen = woman + royal (axes: male, female, royal): the direction king − man + woman
+        // points at queen, which ranks first (the query words themselves are left out).
+        string[] words = ["man", "woman", "king", "queen", "apple"];
+        Tensor m = Tensor.FromArray(new double[,] { { 1, 0, 0 }, { 0, 1, 0 }, { 1, 0, 1 }, { 0, 1, 1 }, { 0.2, 0.2, -1 } });
+        var v = new WordVectors(words, m);
+        double s = 1 / Math.Sqrt(2);
+        // With unit vectors (s = 1/√2): king/|king| − man + woman = (s − 1, 1, s); its cosine with queen's unit
+        // vector (0, s, s) is (s + s²)/√((s − 1)² + 1 + s²):
+        double[] q = [s - 1, 1, s];
+        double expected = (q[1] * s + q[2] * s) / Math.Sqrt(q.Sum(x => x * x));
+        (string word, double similarity) = v.MostSimilar(["king", "woman"], ["man"], 1)[0];
+        Assert.Equal("queen", word);
+        Assert.Equal(expected, similarity, 12);
+        Assert.Throws<KeyNotFoundException>(() => v.Similarity("king", "prince"));
+        Assert.Throws<ArgumentException>(() => new WordVectors(["a", "a"], Tensor.Ones([2, 2])));
+    }
+}
