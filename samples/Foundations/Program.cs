@@ -7,8 +7,8 @@ using Nabla.Optim;
 using F = Nabla.Nn.Functional;
 
 // The notes' foundations, measured: vanishing gradients, dying ReLUs, logs against underflow, a non-convex loss,
-// networks as learned basis functions (universal approximation), the bias–variance trade-off and a hyperparameter
-// sweep. Each section prints what it shows.
+// networks as learned basis functions (universal approximation), the bias–variance trade-off, a hyperparameter
+// sweep and one-hot targets. Each section prints what it shows.
 //   dotnet run -c Release --project samples/Foundations
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -123,6 +123,14 @@ foreach (double lr in new[] { 1e-4, 1e-3, 1e-2, 1e-1, 1.0 })
         accuracy = mlp.Forward(xd.IndexSelect(0, valIdx)).Argmax(1).Eq(yd.IndexSelect(0, valIdx)).To(DType.Float64).Mean().Item<double>();
     Console.WriteLine($"  lr {lr,7}: validation accuracy {accuracy:P1}");
 }
+
+// 8. One-hot targets: categorical cross-entropy with a one-hot probability target equals the class-index form, and
+// a softened target (label smoothing) is just another probability vector.
+Tensor scores = Tensor.FromArray(new float[,] { { 2.0f, 0.5f, -1.0f }, { 0.1f, 0.2f, 3.0f } });
+Tensor classes = Tensor.FromArray(new long[] { 0, 2 }), oneHot = classes.OneHot(3).To(DType.Float32);
+Tensor smooth = oneHot * 0.9f + 0.1f / 3;
+Console.WriteLine($"\n8. Targets {string.Join(", ", classes.ToArray<long>())} as one-hot rows [{string.Join("; ", Enumerable.Range(0, 2).Select(r => string.Join(" ", oneHot.Select(0, r).ToArray<float>())))}]:");
+Console.WriteLine($"   cross-entropy with class indices {F.CrossEntropy(scores, classes).Item<float>():F4}, with one-hot probabilities {F.CrossEntropy(scores, oneHot).Item<float>():F4}, with smoothed targets {F.CrossEntropy(scores, smooth).Item<float>():F4}");
 return 0;
 
 static void Train(Sequential model, Optimizer opt, Tensor x, Tensor y, int epochs)
