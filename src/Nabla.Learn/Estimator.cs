@@ -48,6 +48,15 @@ public abstract class Estimator : IEstimator
         return data;
     }
 
+    /// <summary>Validates training samples (N, F) like <see cref="FitInput"/>, but keeps a float32 tensor in float.</summary>
+    /// <returns>A row-major copy: float[] for a Float32 tensor, double[] otherwise.</returns>
+    private protected Array FitInputNative(Tensor x, out int n, out int f, string method = "Fit")
+    {
+        Array data = Input.MatrixNative(x, $"{Name}.{method}", nameof(x), out n, out f);
+        _nFeaturesIn = f;
+        return data;
+    }
+
     /// <summary>Validates samples for a fitted estimator: fitted, 2-D, finite, with the fitted feature count.</summary>
     private protected double[] PredictInput(Tensor x, out int n, [CallerMemberName] string method = "")
     {
