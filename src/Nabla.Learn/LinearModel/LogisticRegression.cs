@@ -128,11 +128,14 @@ public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassif
             int yi = y[start + r];
             double m = double.NegativeInfinity;
             for (int c = 0; c < k; c++) m = Math.Max(m, row[c] += b[c]);
+            // One exponential per class: e_c = exp(z_c − m), softmax_c = e_c / Σ e, logsumexp = m + log Σ e.
+            loss += m - row[yi];
             double sum = 0;
-            for (int c = 0; c < k; c++) sum += Math.Exp(row[c] - m);
-            double logSum = m + Math.Log(sum);
-            loss += logSum - row[yi];
-            for (int c = 0; c < k; c++) row[c] = Math.Exp(row[c] - logSum) - (c == yi ? 1 : 0);
+            for (int c = 0; c < k; c++) sum += row[c] = Math.Exp(row[c] - m);
+            loss += Math.Log(sum);
+            double inverse = 1 / sum;
+            for (int c = 0; c < k; c++) row[c] *= inverse;
+            row[yi] -= 1;
         }
         return loss;
     }
