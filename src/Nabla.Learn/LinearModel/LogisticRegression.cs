@@ -10,6 +10,8 @@ namespace Nabla.Learn.LinearModel;
 /// decrease falls below 64·eps, or after MaxIter iterations. With <see cref="Solver.Saga"/> the objective is scikit-learn's
 /// SAGA one, (1/N) Σ_i ℓ_i + ((1 − ρ)/2 ‖W‖² + ρ‖W‖₁)/(CN) (ρ = 1 for L1, 0 for L2, L1Ratio for elastic-net), the same
 /// minimiser as above for L2; MaxIter counts epochs and Tol bounds the relative weight change per epoch.
+/// L-BFGS evaluates the loss and gradient in one pass over X per evaluation; a float32 X is read as float (half the
+/// memory traffic) and every product is computed in double, so the result equals that of X converted to double.
 /// Shapes: X (N, F), y (N) with K distinct labels → Coef (1, F) for K = 2, else (K, F); Intercept (1) or (K).
 /// </remarks>
 public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassifier
