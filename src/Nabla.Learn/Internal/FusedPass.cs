@@ -26,6 +26,9 @@ internal static class FusedPass
     /// next to the padded W and the gradient partial sums.</summary>
     private const int BlockRows = 64;
 
+    /// <summary>Bytes per cache line, the unit of prefetching.</summary>
+    private const int CacheLine = 64;
+
     /// <summary>Classes per register tile of the 256-bit kernels; K is padded to a multiple of it.</summary>
     private const int Group = 4;
 
@@ -64,7 +67,9 @@ internal static class FusedPass
                 sum += loss(z.AsSpan(0, count * kp), kp, i0, count);
                 for (int i = 0; i < count; i++)
                     for (int c = 0; c < k; c++) rs[c] += z[i * kp + c];
-                if (wide) Accumulate512(z, kp, x, f, gp, i0, count);
+                // While this block's products run from L2, the next block is prefetched into L2 (memory otherwise idles).
+                int nextLines = (int)((long)Math.Min(BlockRows, end - i0 - count) * f * Unsafe.SizeOf<T>() / CacheLine);
+                if (wide) Accumulate512(z, kp, x, f, gp, i0, count, Math.Max(nextLines, 0));
                 else Accumulate(z, kp, x, f, gp, i0, count);
             }
             (partialG[part], partialR[part], partialLoss[part]) = (gp, rs, sum);
@@ -372,8 +377,12 @@ internal static class FusedPass
 
     /// <summary><see cref="Accumulate"/> with 512-bit vectors: a 16-column slice × five classes (kp a multiple of 5).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate512<T>(double[] z, int kp, T[] x, int f, double[] g, int i0, int count) where T : unmanaged
+    private static unsafe void Accumulate512<T>(double[] z, int kp, T[] x, int f, double[] g, int i0, int count, int prefetchLines) where T : unmanaged
     {
+        // The next block starts right after this one; prefetching a (moved or stale) address never faults, so the
+        // unpinned pointer is only a hint.
+        byte* next = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x), (nint)(i0 + count) * f));
+        int prefetched = 0;
         ref T x0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x), (nint)i0 * f);
         ref double z0 = ref MemoryMarshal.GetArrayDataReference(z);
         ref double g0 = ref MemoryMarshal.GetArrayDataReference(g);
@@ -386,6 +395,7 @@ internal static class FusedPass
                 Vector512<double> a0 = Vector512<double>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0;
                 for (int r = 0; r < count; r++)
                 {
+                    if (prefetched < prefetchLines) Sse.Prefetch1(next + (nint)CacheLine * prefetched++);
                     ref T xr = ref Unsafe.Add(ref x0, (nint)r * f + j);
                     Vector512<double> xa = Load8(ref xr, 0), xb = Load8(ref xr, 8);
                     ref double zr = ref Unsafe.Add(ref z0, r * kp + c);
