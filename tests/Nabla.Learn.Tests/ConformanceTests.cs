@@ -7,6 +7,7 @@ using Nabla.Learn.Mixture;
 using Nabla.Learn.ModelSelection;
 using Nabla.Learn.Preprocessing;
 using Nabla.Learn.Svm;
+using Nabla.Learn.Text;
 using Nabla.Learn.Tree;
 
 namespace Nabla.Learn.Tests;
@@ -23,6 +24,7 @@ public class ConformanceTests
         ["OneHotEncoder"] = (() => new OneHotEncoder(), Kind.Transformer),
         ["Pca"] = (() => new Pca { NComponents = 2, Whiten = true }, Kind.Transformer),
         ["KMeans"] = (() => new KMeans { NClusters = 3, RandomState = 0 }, Kind.Transformer),
+        ["Plsa"] = (() => new Plsa { NComponents = 2, BackgroundWeight = 0.5, RandomState = 0 }, Kind.Transformer),
         ["GaussianMixture"] = (() => new GaussianMixture { NComponents = 2, CovarianceType = CovarianceType.Diag, RandomState = 0 }, Kind.Transformer),
         ["LinearRegression"] = (() => new LinearRegression(), Kind.Regressor),
         ["Ridge"] = (() => new Ridge(), Kind.Regressor),
