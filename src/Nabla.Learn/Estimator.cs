@@ -4,7 +4,8 @@ namespace Nabla.Learn;
 
 /// <summary>Base class of Nabla's estimators: the fitted-state guard, input validation and cloning.
 /// scikit-learn: <c>sklearn.base.BaseEstimator</c> with <c>check_is_fitted</c> and <c>check_array</c>.</summary>
-/// <remarks>Inputs are read into fresh double arrays, so estimators never mutate the caller's tensors; they must
+/// <remarks>Inputs are read into fresh double arrays (float arrays for float32 samples where an estimator asks for
+/// them with <see cref="FitInputNative"/>), so estimators never mutate the caller's tensors; they must
 /// be finite (NaN or ±∞ throw <see cref="ArgumentException"/>), and at predict time have the fitted feature count.</remarks>
 public abstract class Estimator : IEstimator
 {
@@ -44,6 +45,15 @@ public abstract class Estimator : IEstimator
     private protected double[] FitInput(Tensor x, out int n, out int f, string method = "Fit")
     {
         double[] data = Input.Matrix(x, $"{Name}.{method}", nameof(x), out n, out f);
+        _nFeaturesIn = f;
+        return data;
+    }
+
+    /// <summary>Validates training samples (N, F) like <see cref="FitInput"/>, but keeps a float32 tensor in float.</summary>
+    /// <returns>A row-major copy: float[] for a Float32 tensor, double[] otherwise.</returns>
+    private protected Array FitInputNative(Tensor x, out int n, out int f, string method = "Fit")
+    {
+        Array data = Input.MatrixNative(x, $"{Name}.{method}", nameof(x), out n, out f);
         _nFeaturesIn = f;
         return data;
     }

@@ -142,6 +142,30 @@ public class LinearModelTests
         Assert.True(Math.Abs(t.Select((v, i) => p[2 * i + 1] - v).Sum()) < 1e-4);
     }
 
+    [Theory]
+    [InlineData("iris.x", "iris.y")]
+    [InlineData("cancer.x", "cancer.y")]
+    public void LogisticRegression_on_float32_samples_equals_the_fit_on_their_double_values(string xPath, string yPath)
+    {
+        // A float32 X is read as float and every product computed in double (float → double is exact), in the same order
+        // as for double input: the fits on X32 and on X32 converted to double are bit-identical.
+        Tensor x32 = new StandardScaler().FitTransform(LearnFile.MatrixTensor(xPath)).To(DType.Float32);
+        Tensor y = LearnFile.LabelTensor(yPath);
+        var single = new LogisticRegression { MaxIter = 50 }.Fit(x32, y);
+        var twin = new LogisticRegression { MaxIter = 50 }.Fit(x32.To(DType.Float64), y);
+        Assert.Equal(D(twin.Coef), D(single.Coef));
+        Assert.Equal(D(twin.Intercept), D(single.Intercept));
+        Assert.Equal(twin.NIter, single.NIter);
+    }
+
+    [Fact]
+    public void LogisticRegression_rejects_non_finite_float32_samples()
+    {
+        Tensor x = Tensor.FromArray(new float[,] { { 0, 1 }, { 1, float.NaN }, { 2, 0 } });
+        var e = Assert.Throws<ArgumentException>(() => new LogisticRegression().Fit(x, Tensor.FromArray(new[] { 0L, 1, 0 })));
+        Assert.Contains("LogisticRegression.Fit: x contains NaN at [1, 1]", e.Message);
+    }
+
     [Fact]
     public void LogisticRegression_needs_two_classes_and_valid_hyper_parameters()
     {

@@ -49,6 +49,75 @@ public class SpeedPathTests
         }
     }
 
+    [Theory]
+    [InlineData(37, 13, 1, 1, false)]
+    [InlineData(37, 13, 1, 1, true)]
+    [InlineData(70, 35, 10, 1, false)]
+    [InlineData(70, 35, 10, 1, true)]
+    [InlineData(131, 48, 3, 2, true)]
+    [InlineData(131, 48, 7, 2, false)]
+    [InlineData(3, 5, 10, 2, true)]
+    public void Fused_pass_matches_the_two_products_it_fuses(int n, int f, int k, int threads, bool wide)
+    {
+        // Oracle: Z = X Wᵀ and G = Rᵀ X by GemmReference, with R = the block callback applied to Z (here R = Z² + row index,
+        // which needs every row's scores and its absolute index) and the loss = Σ of the callback's per-block sums.
+        // Shapes cover row counts not a multiple of 4 or of the 64-row block, f not a multiple of 8 or 16, k padded to 4 or
+        // 5, float and double X, and both the 256- and 512-bit kernels.
+        if (wide && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) return;
+        int saved = Threading.NumThreads;
+        bool savedWide = FusedPass.UseVector512;
+        Threading.NumThreads = threads;
+        FusedPass.UseVector512 = wide;
+        try
+        {
+            double[] x = Random(n * f, 4), w = Random(k * f, 5);
+            float[] xf = x.Select(v => (float)v).ToArray();
+            double[] xAsFloat = xf.Select(v => (double)v).ToArray();
+            foreach ((Array data, double[] exact) in new (Array, double[])[] { (x, x), (xf, xAsFloat) })
+            {
+                var z = new double[n * k];
+                GemmReference.Multiply(false, true, n, k, f, 1.0, exact, f, w, f, 0.0, z, k);
+                var r = new double[n * k];
+                double expectedLoss = 0;
+                var expectedSum = new double[k];
+                for (int i = 0; i < n; i++)
+                    for (int c = 0; c < k; c++)
+                    {
+                        r[i * k + c] = z[i * k + c] * z[i * k + c] + i;
+                        expectedLoss += z[i * k + c];
+                        expectedSum[c] += r[i * k + c];
+                    }
+                var expectedG = new double[k * f];
+                GemmReference.Multiply(true, false, k, f, n, 1.0, r, k, exact, f, 0.0, expectedG, f);
+                FusedPass.BlockLoss block = (zb, ldz, start, count) =>
+                {
+                    double sum = 0;
+                    for (int i = 0; i < count; i++)
+                        for (int c = 0; c < k; c++)
+                        {
+                            sum += zb[i * ldz + c];
+                            zb[i * ldz + c] = zb[i * ldz + c] * zb[i * ldz + c] + start + i;
+                        }
+                    return sum;
+                };
+                var g = new double[k * f];
+                var rSum = new double[k];
+                double loss = data is float[] single
+                    ? FusedPass.Run(single, n, f, w, k, block, g, rSum)
+                    : FusedPass.Run((double[])data, n, f, w, k, block, g, rSum);
+                string what = $"{data.GetType().Name} n={n} f={f} k={k} wide={wide}";
+                AssertClose($"loss {what}", expectedLoss, loss, 1e-12, 1e-12);
+                AssertClose($"Rᵀ X {what}", expectedG, g, 1e-12, 1e-10);
+                AssertClose($"Σ R {what}", expectedSum, rSum, 1e-12, 1e-10);
+            }
+        }
+        finally
+        {
+            Threading.NumThreads = saved;
+            FusedPass.UseVector512 = savedWide;
+        }
+    }
+
     [Fact]
     public void Ranks_are_dense_and_ordered_for_float_and_double_columns()
     {

@@ -10,6 +10,8 @@ namespace Nabla.Learn.LinearModel;
 /// decrease falls below 64·eps, or after MaxIter iterations. With <see cref="Solver.Saga"/> the objective is scikit-learn's
 /// SAGA one, (1/N) Σ_i ℓ_i + ((1 − ρ)/2 ‖W‖² + ρ‖W‖₁)/(CN) (ρ = 1 for L1, 0 for L2, L1Ratio for elastic-net), the same
 /// minimiser as above for L2; MaxIter counts epochs and Tol bounds the relative weight change per epoch.
+/// L-BFGS evaluates the loss and gradient in one pass over X per evaluation; a float32 X is read as float (half the
+/// memory traffic) and every product is computed in double, so the result equals that of X converted to double.
 /// Shapes: X (N, F), y (N) with K distinct labels → Coef (1, F) for K = 2, else (K, F); Intercept (1) or (K).
 /// </remarks>
 public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassifier
@@ -46,7 +48,8 @@ public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassif
     {
         if (!(C > 0) || MaxIter < 1 || !(Tol >= 0))
             throw new ArgumentException($"LogisticRegression: need C > 0, MaxIter ≥ 1, Tol ≥ 0; got {C}, {MaxIter}, {Tol}.");
-        double[] xd = FitInput(x, out int n, out int f);
+        // L-BFGS reads X once per evaluation in FusedPass, which takes float32 samples as they are; SAGA needs double.
+        Array xa = FitInputNative(x, out int n, out int f);
         double[] yd = Input.Vector(y, "LogisticRegression.Fit", nameof(y), n);
         double[] classes = Input.Encode(yd, out int[] codes);
         if (classes.Length < 2)
@@ -55,6 +58,7 @@ public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassif
         if (Solver == Solver.Saga)
         {
             if (!(L1Ratio is >= 0 and <= 1)) throw new ArgumentException($"LogisticRegression: L1Ratio must be in [0, 1], got {L1Ratio}.");
+            double[] xd = xa as double[] ?? Array.ConvertAll((float[])xa, v => (double)v);
             // scikit-learn's SAGA objective is the mean loss, so the penalties are divided by N too: α = (1 − ρ)/(CN), β = ρ/(CN).
             double rho = Penalty switch { Penalty.L1 => 1, Penalty.ElasticNet => L1Ratio, _ => 0 };
             double strength = Penalty == Penalty.None ? 0 : 1 / (C * n);
@@ -70,9 +74,9 @@ public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassif
         double inverseC = Penalty == Penalty.L2 ? 1 / C : 0;
         // Parameter vector: W (k, f) row-major, then b (k).
         var theta = new double[k * (f + 1)];
-        Lbfgs.Objective objective = k == 1
-            ? (t, g) => BinaryLoss(t, g, xd, codes, n, f, inverseC, FitIntercept)
-            : (t, g) => SoftmaxLoss(t, g, xd, codes, n, f, k, inverseC, FitIntercept);
+        Lbfgs.Objective objective = xa is float[] xs
+            ? (t, g) => Loss(t, g, xs, codes, n, f, k, inverseC, FitIntercept)
+            : (t, g) => Loss(t, g, (double[])xa, codes, n, f, k, inverseC, FitIntercept);
         int iterations = Lbfgs.Minimize(objective, theta, MaxIter, Tol);
         _coef = theta[..(k * f)];
         _intercept = theta[(k * f)..];
@@ -82,60 +86,59 @@ public sealed class LogisticRegression : LinearClassifier, IProbabilisticClassif
         return this;
     }
 
-    private static double BinaryLoss(double[] t, double[] g, double[] x, int[] y, int n, int f, double inverseC, bool intercept)
+    /// <summary>The penalised loss at t = (W, b) and its gradient, in one pass over X (see <see cref="FusedPass"/>).</summary>
+    private static double Loss<T>(double[] t, double[] g, T[] x, int[] y, int n, int f, int k, double inverseC, bool intercept) where T : unmanaged
     {
-        // z = X w + b (N); the residual r = σ(z) − y gives ∇_w = Xᵀ r + w/C and ∇_b = Σ r.
-        var z = new double[n];
-        Skinny.XWt(x, n, f, t, 1, z);
-        double loss = 0, sumR = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double zi = z[i] + t[f];
-            // log(1 + eᶻ) − y z, with softplus computed stably for either sign of z.
-            loss += (zi > 0 ? zi + Math.Log(1 + Math.Exp(-zi)) : Math.Log(1 + Math.Exp(zi))) - y[i] * zi;
-            z[i] = Sigmoid(zi) - y[i];
-            sumR += z[i];
-        }
-        Skinny.RtX(z, n, 1, x, f, g);
-        for (int j = 0; j < f; j++)
-        {
-            loss += 0.5 * inverseC * t[j] * t[j];
-            g[j] += inverseC * t[j];
-        }
-        g[f] = intercept ? sumR : 0;
-        return loss;
-    }
-
-    private static double SoftmaxLoss(double[] t, double[] g, double[] x, int[] y, int n, int f, int k, double inverseC, bool intercept)
-    {
-        // Z = X Wᵀ + b (N, K); R = softmax(Z) − onehot(y) gives ∇_W = Rᵀ X + W/C and ∇_b = Σ_i R_i.
         int bias = k * f;
-        var z = new double[n * k];
-        Skinny.XWt(x, n, f, t, k, z);
-        double loss = 0;
-        Array.Clear(g, bias, k);
-        for (int i = 0; i < n; i++)
-        {
-            Span<double> row = z.AsSpan(i * k, k);
-            double m = double.NegativeInfinity;
-            for (int c = 0; c < k; c++) m = Math.Max(m, row[c] += t[bias + c]);
-            double sum = 0;
-            for (int c = 0; c < k; c++) sum += Math.Exp(row[c] - m);
-            double logSum = m + Math.Log(sum);
-            loss += logSum - row[y[i]];
-            for (int c = 0; c < k; c++)
-            {
-                row[c] = Math.Exp(row[c] - logSum) - (c == y[i] ? 1 : 0);
-                g[bias + c] += row[c];
-            }
-        }
-        Skinny.RtX(z, n, k, x, f, g);
+        var rSum = new double[k];
+        FusedPass.BlockLoss block = k == 1
+            ? (z, ldz, start, count) => BinaryBlock(z, ldz, t[f], y, start, count)
+            : (z, ldz, start, count) => SoftmaxBlock(z, ldz, t.AsSpan(bias, k), y, start, count);
+        double loss = FusedPass.Run(x, n, f, t, k, block, g, rSum);
         for (int j = 0; j < bias; j++)
         {
             loss += 0.5 * inverseC * t[j] * t[j];
             g[j] += inverseC * t[j];
         }
-        if (!intercept) Array.Clear(g, bias, k);
+        for (int c = 0; c < k; c++) g[bias + c] = intercept ? rSum[c] : 0;
+        return loss;
+    }
+
+    /// <summary>Two classes: z = x·w + b, ℓ = log(1 + eᶻ) − y z, residual σ(z) − y (so ∇_w = Σ r x, ∇_b = Σ r).</summary>
+    private static double BinaryBlock(Span<double> z, int ldz, double b, int[] y, int start, int count)
+    {
+        double loss = 0;
+        for (int r = 0; r < count; r++)
+        {
+            double zi = z[r * ldz] + b;
+            int yi = y[start + r];
+            // Softplus log(1 + eᶻ) computed stably for either sign of z.
+            loss += (zi > 0 ? zi + Math.Log(1 + Math.Exp(-zi)) : Math.Log(1 + Math.Exp(zi))) - yi * zi;
+            z[r * ldz] = Sigmoid(zi) - yi;
+        }
+        return loss;
+    }
+
+    /// <summary>K classes: z = W x + b, ℓ = logsumexp(z) − z_y, residual softmax(z) − onehot(y).</summary>
+    private static double SoftmaxBlock(Span<double> z, int ldz, ReadOnlySpan<double> b, int[] y, int start, int count)
+    {
+        int k = b.Length;
+        double loss = 0;
+        for (int r = 0; r < count; r++)
+        {
+            Span<double> row = z.Slice(r * ldz, k);
+            int yi = y[start + r];
+            double m = double.NegativeInfinity;
+            for (int c = 0; c < k; c++) m = Math.Max(m, row[c] += b[c]);
+            // One exponential per class: e_c = exp(z_c − m), softmax_c = e_c / Σ e, logsumexp = m + log Σ e.
+            loss += m - row[yi];
+            double sum = 0;
+            for (int c = 0; c < k; c++) sum += row[c] = Math.Exp(row[c] - m);
+            loss += Math.Log(sum);
+            double inverse = 1 / sum;
+            for (int c = 0; c < k; c++) row[c] *= inverse;
+            row[yi] -= 1;
+        }
         return loss;
     }
 
