@@ -1,5 +1,8 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Nabla.Kernels;
 
@@ -76,7 +79,7 @@ public static class Im2Col
     /// samples can sit side by side in one wider matrix.</summary>
     internal static void UnfoldSample<T>(ReadOnlySpan<T> x, ConvGeometry g, Span<T> col, int rowStride) where T : IFloatingPointIeee754<T>
     {
-        int plane = g.OutputPlane;
+        int plane = g.OutputPlane, v = Vector512<T>.Count, span = (g.OW + v - 1) / v * v;
         for (int c = 0; c < g.C; c++)
         {
             ReadOnlySpan<T> xc = x.Slice(c * g.H * g.W, g.H * g.W);
@@ -87,6 +90,10 @@ public static class Im2Col
                     Span<T> row = col.Slice(((c * g.KH + i) * g.KW + j) * rowStride, plane);
                     int iw0 = -g.PW + j * g.DW;
                     (int lo, int hi) = ValidColumns(iw0, g.SW, g.W, g.OW);
+                    // Whole vectors per output row when the tap reads a full contiguous run of every valid input row:
+                    // the last vector may run past the row, into later rows of this tap's plane that are written
+                    // after it (hence the bound on the destination), and read past the input row (bound on x).
+                    bool vectors = Vector512.IsHardwareAccelerated && g.SW == 1 && lo == 0 && hi == g.OW;
                     for (int oh = 0; oh < g.OH; oh++)
                     {
                         Span<T> dst = row.Slice(oh * g.OW, g.OW);
@@ -94,6 +101,14 @@ public static class Im2Col
                         if ((uint)ih >= (uint)g.H)
                         {
                             dst.Clear();
+                            continue;
+                        }
+                        int from = c * g.H * g.W + ih * g.W + iw0;
+                        if (vectors && oh * g.OW + span <= plane && from + span <= x.Length)
+                        {
+                            ref T source = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), from);
+                            ref T target = ref MemoryMarshal.GetReference(dst);
+                            for (int o = 0; o < g.OW; o += v) Vector512.LoadUnsafe(ref source, (nuint)o).StoreUnsafe(ref target, (nuint)o);
                             continue;
                         }
                         ReadOnlySpan<T> src = xc.Slice(ih * g.W, g.W);
@@ -113,10 +128,20 @@ public static class Im2Col
         }
     }
 
-    internal static void FoldSample<T>(ReadOnlySpan<T> col, ConvGeometry g, Span<T> x) where T : IFloatingPointIeee754<T>
+    internal static void FoldSample<T>(ReadOnlySpan<T> col, ConvGeometry g, Span<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+        => FoldSample(col, g, x, g.OutputPlane);
+
+    /// <summary>One sample's fold with row r of its columns starting at col[r·rowStride] (rowStride ≥ OH·OW), the
+    /// adjoint of <see cref="UnfoldSample{T}(ReadOnlySpan{T}, ConvGeometry, Span{T}, int)"/>.</summary>
+    internal static void FoldSample<T>(ReadOnlySpan<T> col, ConvGeometry g, Span<T> x, int rowStride) where T : unmanaged, IFloatingPointIeee754<T>
     {
         x.Clear();
         int plane = g.OutputPlane;
+        if (g.SW == 1 && Vector512.IsHardwareAccelerated && g.KW * ((g.W + Vector512<T>.Count - 1) / Vector512<T>.Count) <= MaxFoldMasks)
+        {
+            FoldRows(col, g, x, rowStride);
+            return;
+        }
         for (int c = 0; c < g.C; c++)
         {
             Span<T> xc = x.Slice(c * g.H * g.W, g.H * g.W);
@@ -124,7 +149,7 @@ public static class Im2Col
             {
                 for (int j = 0; j < g.KW; j++)
                 {
-                    ReadOnlySpan<T> row = col.Slice(((c * g.KH + i) * g.KW + j) * plane, plane);
+                    ReadOnlySpan<T> row = col.Slice(((c * g.KH + i) * g.KW + j) * rowStride, plane);
                     int iw0 = -g.PW + j * g.DW;
                     (int lo, int hi) = ValidColumns(iw0, g.SW, g.W, g.OW);
                     for (int oh = 0; oh < g.OH; oh++)
@@ -141,6 +166,88 @@ public static class Im2Col
                         else
                         {
                             for (int o = lo; o < hi; o++) dst[iw0 + o * g.SW] += src[o];
+                        }
+                    }
+                }
+            }
+        }
+    }
+    /// <summary>Kernel taps × vectors per input row up to which <see cref="FoldRows{T}"/> keeps its lane masks on
+    /// the stack (4 KiB of float masks).</summary>
+    private const int MaxFoldMasks = 64;
+
+    /// <summary>The fold for stride-1 rows, one input row at a time: for each (c, i, oh) the target input row
+    /// ih = oh − PH + i·DH is loaded vector by vector, the KW taps' column rows are added in registers, each shifted
+    /// by its tap offset iw0 = −PW + j·DW and masked to its valid columns, and the row is stored once. Adding the
+    /// taps one row span at a time instead would store to overlapping, shifted addresses back to back, which stalls
+    /// store-to-load forwarding. Lanes past the row are loaded and stored back unchanged (they belong to this
+    /// sample's next row, processed by the same thread); near the ends of the spans a lane-by-lane copy through a
+    /// stack vector replaces the out-of-range loads.</summary>
+    private static unsafe void FoldRows<T>(ReadOnlySpan<T> col, ConvGeometry g, Span<T> x, int rowStride) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int v = Vector512<T>.Count, chunks = (g.W + v - 1) / v;
+        Vector512<T>* masks = stackalloc Vector512<T>[g.KW * chunks];
+        int* first = stackalloc int[g.KW], last = stackalloc int[g.KW];
+        for (int j = 0; j < g.KW; j++)
+        {
+            int iw0 = -g.PW + j * g.DW;
+            (int lo, int hi) = ValidColumns(iw0, 1, g.W, g.OW);
+            // Valid input columns of tap j: [iw0 + lo, iw0 + hi).
+            first[j] = iw0 + lo;
+            last[j] = iw0 + hi;
+            for (int k = 0; k < chunks; k++)
+            {
+                Vector512<T> lane = Vector512<T>.Indices + Vector512.Create(T.CreateTruncating(k * v));
+                masks[j * chunks + k] = Vector512.GreaterThanOrEqual(lane, Vector512.Create(T.CreateTruncating(first[j])))
+                                        & Vector512.LessThan(lane, Vector512.Create(T.CreateTruncating(last[j])));
+            }
+        }
+        T* spill = stackalloc T[Vector512<T>.Count];
+        fixed (T* px = x, pc = col)
+        {
+            for (int c = 0; c < g.C; c++)
+            {
+                for (int i = 0; i < g.KH; i++)
+                {
+                    T* rows = pc + (long)(c * g.KH + i) * g.KW * rowStride;
+                    for (int oh = 0; oh < g.OH; oh++)
+                    {
+                        int ih = oh * g.SH - g.PH + i * g.DH;
+                        if ((uint)ih >= (uint)g.H) continue;
+                        int target = (c * g.H + ih) * g.W;
+                        for (int k = 0; k < chunks; k++)
+                        {
+                            int cs = k * v;
+                            bool inside = target + cs + v <= x.Length;
+                            Vector512<T> acc = inside ? Vector512.Load(px + target + cs) : default;
+                            for (int j = 0; j < g.KW; j++)
+                            {
+                                if (last[j] <= cs || first[j] >= cs + v) continue;
+                                // Lane l holds input column cs + l, i.e. output column cs + l − iw0 of tap j.
+                                long from = (long)j * rowStride + oh * g.OW + cs - (-g.PW + j * g.DW);
+                                T* src = rows + from;
+                                Vector512<T> values;
+                                if (src >= pc && src + v <= pc + col.Length)
+                                {
+                                    values = Vector512.Load(src);
+                                }
+                                else
+                                {
+                                    for (int l = 0; l < v; l++)
+                                        spill[l] = cs + l >= first[j] && cs + l < last[j] ? src[l] : T.Zero;
+                                    values = Vector512.Load(spill);
+                                }
+                                acc += values & masks[j * chunks + k];
+                            }
+                            if (inside)
+                            {
+                                Vector512.Store(acc, px + target + cs);
+                            }
+                            else
+                            {
+                                acc.Store(spill);
+                                for (int l = 0; l < v && cs + l < g.W; l++) px[target + cs + l] += spill[l];
+                            }
                         }
                     }
                 }
