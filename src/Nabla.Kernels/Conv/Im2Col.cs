@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Nabla.Kernels;
 
@@ -72,60 +73,119 @@ public static class Im2Col
         return (lo, hi);
     }
 
-    internal static void UnfoldSample<T>(ReadOnlySpan<T> x, ConvGeometry g, Span<T> col) where T : IFloatingPointIeee754<T>
+    internal static void UnfoldSample<T>(ReadOnlySpan<T> x, ConvGeometry g, Span<T> col) where T : unmanaged, IFloatingPointIeee754<T>
         => UnfoldSample(x, g, col, g.OutputPlane);
+
+    /// <summary>Kernel columns × vectors per output row up to which
+    /// <see cref="UnfoldSample{T}(ReadOnlySpan{T}, ConvGeometry, Span{T}, int)"/> copies rows as whole masked vectors
+    /// (its masks then take at most 4 KiB of stack).</summary>
+    private const int MaxUnfoldMasks = 64;
 
     /// <summary>One sample's columns with row r starting at col[r·rowStride] (rowStride ≥ OH·OW), so that several
     /// samples can sit side by side in one wider matrix.</summary>
-    internal static void UnfoldSample<T>(ReadOnlySpan<T> x, ConvGeometry g, Span<T> col, int rowStride) where T : IFloatingPointIeee754<T>
+    /// <remarks>With 512-bit vectors, stride 1 or (float) 2, an output row is written as whole vectors: lane o of the
+    /// row reads input column iw0 + o·SW (the stride-2 lanes de-interleaved from two loads) and is masked to zero
+    /// outside the tap's valid columns [lo, hi). The last vector may run past the row into later rows of the same
+    /// tap plane, which are written after it, so the last row of each plane (and any row whose loads would leave the
+    /// sample's input) takes the element-wise path.</remarks>
+    internal static unsafe void UnfoldSample<T>(ReadOnlySpan<T> x, ConvGeometry g, Span<T> col, int rowStride) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int plane = g.OutputPlane, v = Vector512<T>.Count, span = (g.OW + v - 1) / v * v;
-        for (int c = 0; c < g.C; c++)
+        int plane = g.OutputPlane, v = Vector512<T>.Count, chunks = (g.OW + v - 1) / v;
+        bool vectors = Vector512.IsHardwareAccelerated && g.KW * chunks <= MaxUnfoldMasks
+                       && (g.SW == 1 || (g.SW == 2 && typeof(T) == typeof(float) && Avx512F.IsSupported));
+        // The valid-column masks depend on the tap column j only: built once per call.
+        Vector512<T>* masks = stackalloc Vector512<T>[vectors ? g.KW * chunks : 0];
+        for (int j = 0; vectors && j < g.KW; j++)
         {
-            ReadOnlySpan<T> xc = x.Slice(c * g.H * g.W, g.H * g.W);
-            for (int i = 0; i < g.KH; i++)
+            (int lo, int hi) = ValidColumns(-g.PW + j * g.DW, g.SW, g.W, g.OW);
+            for (int k = 0; k < chunks; k++)
             {
-                for (int j = 0; j < g.KW; j++)
+                Vector512<T> lane = Vector512<T>.Indices + Vector512.Create(T.CreateTruncating(k * v));
+                masks[j * chunks + k] = Vector512.GreaterThanOrEqual(lane, Vector512.Create(T.CreateTruncating(lo)))
+                                        & Vector512.LessThan(lane, Vector512.Create(T.CreateTruncating(hi)));
+            }
+        }
+        fixed (T* px = x, pcol = col)
+        {
+            for (int c = 0; c < g.C; c++)
+            {
+                ReadOnlySpan<T> xc = x.Slice(c * g.H * g.W, g.H * g.W);
+                for (int i = 0; i < g.KH; i++)
                 {
-                    Span<T> row = col.Slice(((c * g.KH + i) * g.KW + j) * rowStride, plane);
-                    int iw0 = -g.PW + j * g.DW;
-                    (int lo, int hi) = ValidColumns(iw0, g.SW, g.W, g.OW);
-                    // Whole vectors per output row when the tap reads a full contiguous run of every valid input row:
-                    // the last vector may run past the row, into later rows of this tap's plane that are written
-                    // after it (hence the bound on the destination), and read past the input row (bound on x).
-                    bool vectors = Vector512.IsHardwareAccelerated && g.SW == 1 && lo == 0 && hi == g.OW;
-                    for (int oh = 0; oh < g.OH; oh++)
+                    for (int j = 0; j < g.KW; j++)
                     {
-                        Span<T> dst = row.Slice(oh * g.OW, g.OW);
-                        int ih = oh * g.SH - g.PH + i * g.DH;
-                        if ((uint)ih >= (uint)g.H)
+                        Span<T> row = col.Slice(((c * g.KH + i) * g.KW + j) * rowStride, plane);
+                        T* prow = pcol + ((c * g.KH + i) * g.KW + j) * rowStride;
+                        int iw0 = -g.PW + j * g.DW;
+                        (int lo, int hi) = ValidColumns(iw0, g.SW, g.W, g.OW);
+                        bool full = lo == 0 && hi == g.OW;
+                        Vector512<T>* mask = masks + j * chunks;
+                        // Rows whose input row exists: ih = oh·SH − PH + i·DH in [0, H).
+                        int rowBase = i * g.DH - g.PH;
+                        int ohLo = Math.Min(g.OH, rowBase >= 0 ? 0 : (-rowBase + g.SH - 1) / g.SH);
+                        int ohHi = Math.Clamp(g.H - 1 - rowBase < 0 ? 0 : (g.H - 1 - rowBase) / g.SH + 1, ohLo, g.OH);
+                        row[..(ohLo * g.OW)].Clear();
+                        // Rows written as whole vectors: the last vector must stay within the tap plane (it spills
+                        // into later rows only, all written after it) and the loads within the sample's input,
+                        // from = base + oh·SH·W.
+                        int vecStart = ohHi, vecEnd = ohHi;
+                        long inputBase = (long)c * g.H * g.W + (long)rowBase * g.W + iw0, step = (long)g.SH * g.W;
+                        int reach = g.SW * chunks * v;
+                        if (vectors && plane >= chunks * v)
                         {
-                            dst.Clear();
-                            continue;
+                            long first = inputBase >= 0 ? 0 : (-inputBase + step - 1) / step;
+                            long lastByInput = (x.Length - reach - inputBase) < 0 ? -1 : (x.Length - reach - inputBase) / step;
+                            long lastByPlane = (plane - chunks * v) / g.OW;
+                            vecStart = (int)Math.Clamp(first, ohLo, ohHi);
+                            vecEnd = (int)Math.Clamp(Math.Min(lastByInput, lastByPlane) + 1, vecStart, ohHi);
                         }
-                        int from = c * g.H * g.W + ih * g.W + iw0;
-                        if (vectors && oh * g.OW + span <= plane && from + span <= x.Length)
+                        for (int oh = ohLo; oh < vecStart; oh++) CopyRow(xc, g, row.Slice(oh * g.OW, g.OW), oh * g.SH + rowBase, iw0, lo, hi);
+                        T* src = px + inputBase + vecStart * step, to = prow + vecStart * g.OW;
+                        if (g.SW != 1)
                         {
-                            ref T source = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), from);
-                            ref T target = ref MemoryMarshal.GetReference(dst);
-                            for (int o = 0; o < g.OW; o += v) Vector512.LoadUnsafe(ref source, (nuint)o).StoreUnsafe(ref target, (nuint)o);
-                            continue;
+                            for (int oh = vecStart; oh < vecEnd; oh++, src += step, to += g.OW)
+                                for (int k = 0; k < chunks; k++) Vector512.Store(EvenLanes(src + 2 * k * v) & mask[k], to + k * v);
                         }
-                        ReadOnlySpan<T> src = xc.Slice(ih * g.W, g.W);
-                        dst[..lo].Clear();
-                        if (g.SW == 1)
+                        else if (full && chunks == 1)
                         {
-                            src.Slice(iw0 + lo, hi - lo).CopyTo(dst[lo..hi]);
+                            for (int oh = vecStart; oh < vecEnd; oh++, src += step, to += g.OW) Vector512.Store(Vector512.Load(src), to);
                         }
                         else
                         {
-                            for (int o = lo; o < hi; o++) dst[o] = src[iw0 + o * g.SW];
+                            for (int oh = vecStart; oh < vecEnd; oh++, src += step, to += g.OW)
+                                for (int k = 0; k < chunks; k++) Vector512.Store(Vector512.Load(src + k * v) & mask[k], to + k * v);
                         }
-                        dst[hi..].Clear();
+                        for (int oh = vecEnd; oh < ohHi; oh++) CopyRow(xc, g, row.Slice(oh * g.OW, g.OW), oh * g.SH + rowBase, iw0, lo, hi);
+                        // Cleared last: the vector rows above may have spilled into these.
+                        row[(ohHi * g.OW)..].Clear();
                     }
                 }
             }
         }
+    }
+
+    /// <summary>One output row of a tap element by element: zeros outside the valid columns [lo, hi), else input
+    /// row ih of the channel at columns iw0 + o·SW.</summary>
+    private static void CopyRow<T>(ReadOnlySpan<T> xc, ConvGeometry g, Span<T> dst, int ih, int iw0, int lo, int hi) where T : IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> src = xc.Slice(ih * g.W, g.W);
+        dst[..lo].Clear();
+        if (g.SW == 1)
+        {
+            src.Slice(iw0 + lo, hi - lo).CopyTo(dst[lo..hi]);
+        }
+        else
+        {
+            for (int o = lo; o < hi; o++) dst[o] = src[iw0 + o * g.SW];
+        }
+        dst[hi..].Clear();
+    }
+
+    /// <summary>Elements 0, 2, …, 30 of the 32 floats at <paramref name="src"/> (a stride-2 row), as one vector.</summary>
+    private static unsafe Vector512<T> EvenLanes<T>(T* src) where T : unmanaged
+    {
+        Vector512<int> even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        return Avx512F.PermuteVar16x32x2(Vector512.Load((float*)src), even, Vector512.Load((float*)src + 16)).As<float, T>();
     }
 
     internal static void FoldSample<T>(ReadOnlySpan<T> col, ConvGeometry g, Span<T> x) where T : unmanaged, IFloatingPointIeee754<T>
