@@ -22,25 +22,42 @@ public class ConvolutionKernelTests
             Assert.True(Math.Abs(expected[i] - actual[i]) <= tol, $"element {i}: {actual[i]} vs {expected[i]}");
     }
 
-    public static TheoryData<int, int, int, int, int, int, int> Cases => new()
-    {
+    private static readonly int[][] Geometries =
+    [
         // stride, padding, dilation, groups, kernel, threads, channels (C = Cout = 4 and 6: register-blocked
-        // products; 48 and 40: per-sample products above 64³, the packed GEMM)
-        { 1, 2, 1, 1, 5, 1, 4 },     // LeNet's first layer geometry
-        { 1, 0, 1, 1, 5, 2, 4 },
-        { 2, 1, 1, 2, 3, 2, 4 },
-        { 1, 1, 2, 2, 3, 2, 4 },
-        { 3, 0, 1, 1, 1, 1, 4 },
-        { 1, 1, 1, 1, 3, 2, 48 },
-        { 2, 1, 1, 4, 3, 1, 48 },
-    };
+        // products; 48 and 40: per-sample products above 64³, the packed GEMM; on the AVX-512 tile path the same
+        // cases cover partial row panels (6, 40 = 5·8 rows), partial last vectors (odd planes) and groups)
+        [1, 2, 1, 1, 5, 1, 4],     // LeNet's first layer geometry
+        [1, 0, 1, 1, 5, 2, 4],
+        [2, 1, 1, 2, 3, 2, 4],
+        [1, 1, 2, 2, 3, 2, 4],
+        [3, 0, 1, 1, 1, 1, 4],
+        [1, 1, 1, 1, 3, 2, 48],
+        [2, 1, 1, 4, 3, 1, 48],
+    ];
+
+    /// <summary>Every geometry on the portable products and, where the hardware has AVX-512, on the tiles.</summary>
+    public static TheoryData<int, int, int, int, int, int, int, bool> Cases
+    {
+        get
+        {
+            var data = new TheoryData<int, int, int, int, int, int, int, bool>();
+            foreach (int[] c in Geometries)
+            {
+                data.Add(c[0], c[1], c[2], c[3], c[4], c[5], c[6], true);
+                data.Add(c[0], c[1], c[2], c[3], c[4], c[5], c[6], false);
+            }
+            return data;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Forward_and_gradients_match_direct_loops(int s, int p, int d, int groups, int k, int threads, int channels)
+    public void Forward_and_gradients_match_direct_loops(int s, int p, int d, int groups, int k, int threads, int channels, bool portable)
     {
         int saved = Threading.NumThreads;
         Threading.NumThreads = threads;
+        Convolution.t_forcePortable = portable;
         try
         {
             const int n = 9, h = 16, w = 13;
@@ -64,29 +81,82 @@ public class ConvolutionKernelTests
 
             var dw = new float[wt.Length];
             Convolution.WeightGradient<float>(dyf, xf, g, cout, groups, dw);
-            double[] expectedDw = new double[wt.Length];
-            int cg = c / groups, og = cout / groups;
-            for (int o = 0; o < cout; o++)
-                for (int ci = 0; ci < cg; ci++)
-                    for (int i = 0; i < k; i++)
-                        for (int j = 0; j < k; j++)
-                        {
-                            double sum = 0;
-                            for (int sn = 0; sn < n; sn++)
-                                for (int yh = 0; yh < oh; yh++)
-                                    for (int yw = 0; yw < ow; yw++)
-                                    {
-                                        int ih = yh * s - p + i * d, iw = yw * s - p + j * d;
-                                        if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
-                                        sum += dy[((sn * cout + o) * oh + yh) * ow + yw] * x[((sn * c + o / og * cg + ci) * h + ih) * w + iw];
-                                    }
-                            expectedDw[((o * cg + ci) * k + i) * k + j] = sum;
-                        }
+            double[] expectedDw = ExpectedWeightGradient(dy, x, g, cout, groups);
             Close(expectedDw, dw, 2e-3);   // sums of n·oh·ow ≈ 1,900 products: float32 error grows with the count
         }
         finally
         {
             Threading.NumThreads = saved;
+            Convolution.t_forcePortable = false;
+        }
+    }
+
+    /// <summary>dW[o, c, i, j] = Σ over samples and output positions of dy[n, o, ·]·x[n, c, shifted ·], by direct
+    /// loops.</summary>
+    private static double[] ExpectedWeightGradient(double[] dy, double[] x, ConvGeometry g, int cout, int groups)
+    {
+        int cg = g.C / groups, og = cout / groups, k = g.KH;
+        var expected = new double[cout * cg * g.KH * g.KW];
+        for (int o = 0; o < cout; o++)
+            for (int ci = 0; ci < cg; ci++)
+                for (int i = 0; i < g.KH; i++)
+                    for (int j = 0; j < g.KW; j++)
+                    {
+                        double sum = 0;
+                        for (int sn = 0; sn < g.N; sn++)
+                            for (int yh = 0; yh < g.OH; yh++)
+                                for (int yw = 0; yw < g.OW; yw++)
+                                {
+                                    int ih = yh * g.SH - g.PH + i * g.DH, iw = yw * g.SW - g.PW + j * g.DW;
+                                    if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
+                                    sum += dy[((sn * cout + o) * g.OH + yh) * g.OW + yw] * x[((sn * g.C + o / og * cg + ci) * g.H + ih) * g.W + iw];
+                                }
+                        expected[((o * cg + ci) * k + i) * g.KW + j] = sum;
+                    }
+        return expected;
+    }
+
+    [Theory]
+    [InlineData(1, 0, 1, 1, 5, 6, 16, 2, false)]    // LeNet's second layer on odd 11 × 17 planes
+    [InlineData(1, 0, 1, 1, 5, 6, 16, 2, true)]
+    [InlineData(1, 2, 1, 1, 5, 1, 6, 1, false)]     // LeNet's first layer: one input channel, padding
+    [InlineData(2, 1, 1, 1, 3, 16, 32, 2, false)]   // ResNet's strided 3 × 3
+    [InlineData(2, 0, 1, 1, 1, 16, 32, 1, false)]   // ResNet's 1 × 1 projection
+    [InlineData(1, 2, 2, 3, 3, 6, 9, 2, false)]     // dilation and groups with 3 rows per group
+    [InlineData(1, 1, 1, 1, 3, 3, 27, 1, true)]
+    public void Float64_forward_and_gradients_match_direct_loops(int s, int p, int d, int groups, int k, int c, int cout, int threads, bool portable)
+    {
+        int saved = Threading.NumThreads;
+        Threading.NumThreads = threads;
+        Convolution.t_forcePortable = portable;
+        try
+        {
+            const int n = 5, h = 11, w = 17;
+            int oh = ConvGeometry.OutputSize(h, k, s, p, d), ow = ConvGeometry.OutputSize(w, k, s, p, d);
+            var g = new ConvGeometry(n, c, h, w, k, k, s, s, p, p, d, d, oh, ow);
+            double[] x = Random(n * c * h * w, 11), wt = Random(cout * c / groups * k * k, 12), b = Random(cout, 13);
+            var y = new double[n * cout * oh * ow];
+            Convolution.Forward<double>(x, wt, b, y, g, cout, groups);
+            // float64 sums of at most 16·25 products of values in [−1, 1]: rounding far below 1e-12.
+            double[] expectedY = ConvReference.Conv2d(x, wt, b, g, cout, groups);
+            for (int i = 0; i < y.Length; i++) Assert.Equal(expectedY[i], y[i], 1e-12);
+
+            double[] dy = Random(y.Length, 14);
+            var dx = new double[x.Length];
+            Convolution.InputGradient<double>(dy, wt, g, cout, groups, dx);
+            var gt = new ConvGeometry(n, cout, oh, ow, k, k, s, s, p, p, d, d, h, w);
+            double[] expectedDx = ConvReference.ConvTranspose2d(dy, wt, null, gt, c, groups);
+            for (int i = 0; i < dx.Length; i++) Assert.Equal(expectedDx[i], dx[i], 1e-12);
+
+            var dw = new double[wt.Length];
+            Convolution.WeightGradient<double>(dy, x, g, cout, groups, dw);
+            double[] expectedDw = ExpectedWeightGradient(dy, x, g, cout, groups);
+            for (int i = 0; i < dw.Length; i++) Assert.Equal(expectedDw[i], dw[i], 1e-11);   // sums of up to 935 products
+        }
+        finally
+        {
+            Threading.NumThreads = saved;
+            Convolution.t_forcePortable = false;
         }
     }
 

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 
 namespace Nabla.Kernels;
@@ -14,8 +16,10 @@ namespace Nabla.Kernels;
 /// Samples are split into fixed contiguous parts run in parallel; each part unfolds one sample at a time into its
 /// own scratch (which stays in cache, and no (N, C·KH·KW, OH·OW) matrix is ever held: backward unfolds again), and
 /// the weight gradient is summed per part and then over parts in order, so a thread count always gives the same
-/// bits. Small products (few channels, the LeNet case) use the register-blocked <see cref="ConvGemm"/>; larger ones
-/// the packed <see cref="Gemm"/>.</para>
+/// bits. With AVX-512, blocks of samples (about 512 KiB of columns) are unfolded side by side and multiplied by the
+/// <see cref="ConvTiles"/> register tiles (weights packed once per call, no packing of the columns), which keeps even
+/// LeNet's 16 × 150 · 150 × 100 per-sample products wide. Elsewhere small products (few channels, the LeNet case) use
+/// the register-blocked <see cref="ConvGemm"/> and larger ones the packed <see cref="Gemm"/>.</para>
 /// </remarks>
 public static class Convolution
 {
@@ -36,6 +40,11 @@ public static class Convolution
         if (!bias.IsEmpty && bias.Length < outChannels) throw new ArgumentException($"Convolution.Forward: bias holds {bias.Length} of {outChannels} values.");
         int plane = g.OutputPlane, coutG = outChannels / groups, rowsG = g.ColumnRows / groups;
         bool hasBias = !bias.IsEmpty;
+        if (UseTiles)
+        {
+            ForwardTiles(x, weight, bias, y, g, outChannels, groups);
+            return;
+        }
         fixed (T* px = x, pw = weight, pb = bias, py = y)
         {
             nint ax = (nint)px, aw = (nint)pw, ab = (nint)pb, ay = (nint)py;
@@ -79,6 +88,11 @@ public static class Convolution
     {
         Check(nameof(InputGradient), dx.Length, weight.Length, dy.Length, g, outChannels, groups);
         int plane = g.OutputPlane, coutG = outChannels / groups, rowsG = g.ColumnRows / groups;
+        if (UseTiles)
+        {
+            InputGradientTiles(dy, weight, g, outChannels, groups, dx);
+            return;
+        }
         fixed (T* pdy = dy, pw = weight, pdx = dx)
         {
             nint ady = (nint)pdy, aw = (nint)pw, adx = (nint)pdx;
@@ -118,6 +132,9 @@ public static class Convolution
         int size = outChannels * rowsG;
         int parts = Parts(g, (long)outChannels * plane * rowsG);
         T[] partial = new T[parts * size];
+        bool tiles = UseTiles;
+        // With the tiles the block width is padded to whole 512-bit vectors (the padding zeroed below).
+        int v = tiles ? Vector512<T>.Count : 1;
         fixed (T* pdy = dy, px = x, pp = partial)
         {
             nint ady = (nint)pdy, ax = (nint)px, ap = (nint)pp;
@@ -127,14 +144,14 @@ public static class Convolution
                 T* acc = (T*)ap + (long)part * size;
                 // Several samples side by side: the dot products over positions get long (fewer horizontal sums per
                 // weight) while the block still fits in cache.
-                int block = Math.Clamp(BlockPositions / Math.Max(plane, 1), 1, Math.Max(n1 - n0, 1));
-                int ld = block * plane;
+                int block = Math.Clamp((tiles ? TileBlockSamples<T>(g) : BlockPositions / Math.Max(plane, 1)), 1, Math.Max(n1 - n0, 1));
+                int ld = RoundUp(block * plane, v);
                 T[] col = new T[(long)g.ColumnRows * ld], gy = new T[(long)outChannels * ld];
                 fixed (T* pc = col, pg = gy)
                 {
                     for (int nb = n0; nb < n1; nb += block)
                     {
-                        int count = Math.Min(block, n1 - nb), len = count * plane;
+                        int count = Math.Min(block, n1 - nb), len = count * plane, padded = RoundUp(len, v);
                         for (int b = 0; b < count; b++)
                         {
                             int n = nb + b;
@@ -144,10 +161,18 @@ public static class Convolution
                             for (int co = 0; co < outChannels; co++)
                                 new ReadOnlySpan<T>(dyn + co * plane, plane).CopyTo(new Span<T>(pg + co * ld + b * plane, plane));
                         }
+                        if (padded > len)
+                        {
+                            // A short last block: stale columns past len would enter the padded dot products.
+                            for (int r = 0; r < g.ColumnRows; r++) new Span<T>(pc + r * ld + len, padded - len).Clear();
+                            for (int co = 0; co < outChannels; co++) new Span<T>(pg + co * ld + len, padded - len).Clear();
+                        }
                         for (int q = 0; q < groups; q++)
                         {
                             T* dq = pg + q * coutG * ld, cq = pc + q * rowsG * ld, wq = acc + q * coutG * rowsG;
-                            if ((long)coutG * rowsG * len <= SmallVolume * 8)
+                            if (tiles)
+                                ConvTiles.RowDots(coutG, rowsG, padded, dq, ld, cq, ld, wq, rowsG);
+                            else if ((long)coutG * rowsG * len <= SmallVolume * 8)
                                 ConvGemm.RowDots(coutG, rowsG, len, dq, ld, cq, ld, wq, rowsG);
                             else
                                 Gemm(false, true, coutG, rowsG, len, dq, ld, cq, ld, true, wq, rowsG);
@@ -172,6 +197,119 @@ public static class Convolution
         db[..channels].Clear();
         for (int s = 0; s < n; s++)
             for (int c = 0; c < channels; c++) db[c] += TensorPrimitives.Sum(dy.Slice((s * channels + c) * plane, plane));
+    }
+
+    /// <summary>Forces the portable products (Vector&lt;T&gt; register blocks and the packed GEMM) for calls made from
+    /// the current thread (tests only), so that both paths are checked on AVX-512 hardware.</summary>
+    [ThreadStatic]
+    internal static bool t_forcePortable;
+
+    /// <summary>Whether the AVX-512 <see cref="ConvTiles"/> run the products of this call.</summary>
+    private static bool UseTiles => ConvTiles.IsSupported && !t_forcePortable;
+
+    /// <summary>Column-matrix bytes per block of samples on the <see cref="ConvTiles"/> path: unfolded right before
+    /// its product, a 512 KiB block is still in the 1 MiB L2 when the tiles read it.</summary>
+    private const int TileBlockBytes = 512 * 1024;
+
+    /// <summary>Samples unfolded side by side per block on the tile path, so that the products are wide (hundreds
+    /// of columns: few partial tiles) while the block stays in L2.</summary>
+    private static unsafe int TileBlockSamples<T>(ConvGeometry g) where T : unmanaged
+        => Math.Clamp(TileBlockBytes / sizeof(T) / Math.Max(g.ColumnPerSample, 1), 1, Math.Max(g.N, 1));
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary><see cref="Forward{T}"/> on the tile path: blocks of samples are unfolded side by side into one
+    /// (C·KH·KW, block·OH·OW) matrix (rows padded to whole vectors), multiplied by the packed weights in one
+    /// product per group, and the (Cout, block·OH·OW) result is copied to the samples' outputs with the bias
+    /// added.</summary>
+    private static unsafe void ForwardTiles<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y,
+                                               ConvGeometry g, int outChannels, int groups)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int plane = g.OutputPlane, coutG = outChannels / groups, rowsG = g.ColumnRows / groups, rows = g.ColumnRows;
+        int packedLength = ConvTiles.PackedLength(coutG, rowsG);
+        int block = TileBlockSamples<T>(g), ld = RoundUp(block * plane, Vector512<T>.Count);
+        bool hasBias = !bias.IsEmpty;
+        T[] packed = new T[groups * packedLength];
+        fixed (T* px = x, pw = weight, pb = bias, py = y, pk = packed)
+        {
+            for (int q = 0; q < groups; q++) ConvTiles.Pack(coutG, rowsG, pw + q * coutG * rowsG, rowsG, 1, pk + q * packedLength);
+            nint ax = (nint)px, ab = (nint)pb, ay = (nint)py, ak = (nint)pk;
+            ForSamples(g, (long)outChannels * plane * rowsG, (n0, n1) =>
+            {
+                T[] col = ArrayPool<T>.Shared.Rent(rows * ld), product = ArrayPool<T>.Shared.Rent(outChannels * ld);
+                fixed (T* pc = col, po = product)
+                {
+                    for (int nb = n0; nb < n1; nb += block)
+                    {
+                        int count = Math.Min(block, n1 - nb);
+                        for (int b = 0; b < count; b++)
+                            Im2Col.UnfoldSample(new ReadOnlySpan<T>((T*)ax + (long)(nb + b) * g.InputPerSample, g.InputPerSample), g,
+                                                new Span<T>(pc + b * plane, rows * ld - b * plane), ld);
+                        for (int q = 0; q < groups; q++)
+                            ConvTiles.Multiply(coutG, count * plane, rowsG, (T*)ak + q * packedLength, pc + q * rowsG * ld, ld,
+                                               po + q * coutG * ld, ld);
+                        for (int b = 0; b < count; b++)
+                        {
+                            T* yn = (T*)ay + (long)(nb + b) * outChannels * plane;
+                            for (int co = 0; co < outChannels; co++)
+                            {
+                                var src = new ReadOnlySpan<T>(po + co * ld + b * plane, plane);
+                                var dst = new Span<T>(yn + co * plane, plane);
+                                if (hasBias) TensorPrimitives.Add(src, ((T*)ab)[co], dst);
+                                else src.CopyTo(dst);
+                            }
+                        }
+                    }
+                }
+                ArrayPool<T>.Shared.Return(col);
+                ArrayPool<T>.Shared.Return(product);
+            });
+        }
+    }
+
+    /// <summary><see cref="InputGradient{T}"/> on the tile path: the output gradients of a block of samples are
+    /// gathered side by side into one (Cout, block·OH·OW) matrix, multiplied by the packed Wᵀ of each group into
+    /// the block's column gradients, which are folded back onto each sample's input.</summary>
+    private static unsafe void InputGradientTiles<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> weight, ConvGeometry g, int outChannels,
+                                                     int groups, Span<T> dx)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int plane = g.OutputPlane, coutG = outChannels / groups, rowsG = g.ColumnRows / groups, rows = g.ColumnRows;
+        int packedLength = ConvTiles.PackedLength(rowsG, coutG);
+        int block = TileBlockSamples<T>(g), ld = RoundUp(block * plane, Vector512<T>.Count);
+        T[] packed = new T[groups * packedLength];
+        fixed (T* pdy = dy, pw = weight, pdx = dx, pk = packed)
+        {
+            // Wᵀ of group q: A(i, p) = W[q][p, i], row stride 1 and column stride rowsG.
+            for (int q = 0; q < groups; q++) ConvTiles.Pack(rowsG, coutG, pw + q * coutG * rowsG, 1, rowsG, pk + q * packedLength);
+            nint ady = (nint)pdy, adx = (nint)pdx, ak = (nint)pk;
+            ForSamples(g, (long)outChannels * plane * rowsG, (n0, n1) =>
+            {
+                T[] gathered = ArrayPool<T>.Shared.Rent(outChannels * ld), dcol = ArrayPool<T>.Shared.Rent(rows * ld);
+                fixed (T* pg = gathered, pc = dcol)
+                {
+                    for (int nb = n0; nb < n1; nb += block)
+                    {
+                        int count = Math.Min(block, n1 - nb);
+                        for (int b = 0; b < count; b++)
+                        {
+                            T* dyn = (T*)ady + (long)(nb + b) * outChannels * plane;
+                            for (int co = 0; co < outChannels; co++)
+                                new ReadOnlySpan<T>(dyn + co * plane, plane).CopyTo(new Span<T>(pg + co * ld + b * plane, plane));
+                        }
+                        for (int q = 0; q < groups; q++)
+                            ConvTiles.Multiply(rowsG, count * plane, coutG, (T*)ak + q * packedLength, pg + q * coutG * ld, ld,
+                                               pc + q * rowsG * ld, ld);
+                        for (int b = 0; b < count; b++)
+                            Im2Col.FoldSample(new ReadOnlySpan<T>(pc + b * plane, rows * ld - b * plane), g,
+                                              new Span<T>((T*)adx + (long)(nb + b) * g.InputPerSample, g.InputPerSample), ld);
+                    }
+                }
+                ArrayPool<T>.Shared.Return(gathered);
+                ArrayPool<T>.Shared.Return(dcol);
+            });
+        }
     }
 
     /// <summary>Per-sample products up to this m·n·k (64³, <see cref="Gemm"/>'s own small-problem bound) use
