@@ -119,42 +119,52 @@ public partial class Tensor
         Tensor gx = gatesInput.ContiguousRaw(), w = weightHh.ContiguousRaw(), hc = h0.ContiguousRaw(), cc = c0.ContiguousRaw();
         // packed = [y (rows, H); hN (B, H); cN (B, H)]: one recorded output, so one backward sees all three gradients.
         Tensor packed = AllocateUninitialized(dt, [rows + 2 * b, h]);
-        Tensor gates = AllocateUninitialized(dt, [rows, 4 * h]);
-        Tensor hPrev = AllocateUninitialized(dt, [rows, h]), cPrev = AllocateUninitialized(dt, [rows, h]), tanhC = AllocateUninitialized(dt, [rows, h]);
-        if (dt == DType.Float32) LstmForward<float>(shape, gx, w, hc, cc, lens, packed, gates, hPrev, cPrev, tanhC);
-        else LstmForward<double>(shape, gx, w, hc, cc, lens, packed, gates, hPrev, cPrev, tanhC);
+        // What backward needs, [gates (rows, 4H); h before each step; c before each step; tanh c' (rows, H) each], in
+        // one pooled buffer: it never leaves this op, so it is given back as soon as no backward can read it again.
+        Array saved = dt == DType.Float32 ? Internal.SavedBuffers.Rent<float>(7 * rows * h) : Internal.SavedBuffers.Rent<double>(7 * rows * h);
+        if (dt == DType.Float32) LstmForward<float>(shape, gx, w, hc, cc, lens, packed, (float[])saved);
+        else LstmForward<double>(shape, gx, w, hc, cc, lens, packed, (double[])saved);
+        // The closure keeps the shape of gatesInput, not the tensor: its 4·rows·H values are dead after the forward.
+        int[] gxShape = gatesInput.ShapeArray;
         Tensor recorded = Graph.Record(packed, Op, [gatesInput, weightHh, h0, c0], g =>
         {
             Tensor gc = g.ContiguousRaw();
             Tensor dgx = AllocateUninitialized(dt, [rows, 4 * h]), dw = AllocateUninitialized(dt, [4 * h, h]);
             Tensor dh0 = AllocateUninitialized(dt, [b, h]), dc0 = AllocateUninitialized(dt, [b, h]);
-            if (dt == DType.Float32) LstmBackward<float>(shape, w, lens, gates, hPrev, cPrev, tanhC, gc, dgx, dw, dh0, dc0);
-            else LstmBackward<double>(shape, w, lens, gates, hPrev, cPrev, tanhC, gc, dgx, dw, dh0, dc0);
-            return [dgx.Reshape(gatesInput.ShapeArray), dw, dh0, dc0];
+            if (dt == DType.Float32) LstmBackward<float>(shape, w, lens, (float[])saved, gc, dgx, dw, dh0, dc0);
+            else LstmBackward<double>(shape, w, lens, (double[])saved, gc, dgx, dw, dh0, dc0);
+            if (!Graph.RetainingGraph) Internal.SavedBuffers.Return(saved);
+            return [dgx.Reshape(gxShape), dw, dh0, dc0];
         });
+        if (recorded.GradFn is null) Internal.SavedBuffers.Return(saved);
         int[] outShape = batchFirst ? [b, t, h] : [t, b, h];
         return (recorded.Narrow(0, 0, rows).Reshape(outShape), recorded.Narrow(0, rows, b), recorded.Narrow(0, rows + b, b));
     }
 
-    private static void LstmForward<T>(Kernels.LstmShape shape, Tensor gx, Tensor w, Tensor h0, Tensor c0, int[] lengths, Tensor packed,
-        Tensor gates, Tensor hPrev, Tensor cPrev, Tensor tanhC)
+    // The saved buffer holds the kernel's four saved arrays back to back: gates (rows, 4H), then hPrev, cPrev and
+    // tanhC (rows, H) each, n = rows·H.
+
+    private static void LstmForward<T>(Kernels.LstmShape shape, Tensor gx, Tensor w, Tensor h0, Tensor c0, int[] lengths, Tensor packed, T[] saved)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         int rows = shape.Steps * shape.Batch, bh = shape.Batch * shape.Hidden;
         Span<T> p = packed.AsSpan<T>();
+        int n = rows * shape.Hidden;
+        Span<T> s = saved;
         Kernels.LstmKernel.Forward<T>(shape, gx.AsSpan<T>(), w.AsSpan<T>(), h0.AsSpan<T>(), c0.AsSpan<T>(), lengths,
-            p[..(rows * shape.Hidden)], p.Slice(rows * shape.Hidden, bh), p.Slice(rows * shape.Hidden + bh, bh),
-            gates.AsSpan<T>(), hPrev.AsSpan<T>(), cPrev.AsSpan<T>(), tanhC.AsSpan<T>());
+            p[..n], p.Slice(n, bh), p.Slice(n + bh, bh), s[..(4 * n)], s.Slice(4 * n, n), s.Slice(5 * n, n), s.Slice(6 * n, n));
     }
 
-    private static void LstmBackward<T>(Kernels.LstmShape shape, Tensor w, int[] lengths, Tensor gates, Tensor hPrev, Tensor cPrev,
-        Tensor tanhC, Tensor g, Tensor dgx, Tensor dw, Tensor dh0, Tensor dc0)
+    private static void LstmBackward<T>(Kernels.LstmShape shape, Tensor w, int[] lengths, T[] saved, Tensor g, Tensor dgx, Tensor dw,
+        Tensor dh0, Tensor dc0)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         int rows = shape.Steps * shape.Batch, bh = shape.Batch * shape.Hidden;
         ReadOnlySpan<T> gs = g.AsSpan<T>();
-        Kernels.LstmKernel.Backward<T>(shape, w.AsSpan<T>(), lengths, gates.AsSpan<T>(), hPrev.AsSpan<T>(), cPrev.AsSpan<T>(), tanhC.AsSpan<T>(),
-            gs[..(rows * shape.Hidden)], gs.Slice(rows * shape.Hidden, bh), gs.Slice(rows * shape.Hidden + bh, bh),
+        int n = rows * shape.Hidden;
+        ReadOnlySpan<T> s = saved;
+        Kernels.LstmKernel.Backward<T>(shape, w.AsSpan<T>(), lengths, s[..(4 * n)], s.Slice(4 * n, n), s.Slice(5 * n, n), s.Slice(6 * n, n),
+            gs[..n], gs.Slice(n, bh), gs.Slice(n + bh, bh),
             dgx.AsSpan<T>(), dw.AsSpan<T>(), dh0.AsSpan<T>(), dc0.AsSpan<T>(), GC.AllocateUninitializedArray<T>(bh));
     }
 }
