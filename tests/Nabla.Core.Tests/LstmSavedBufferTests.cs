@@ -3,29 +3,29 @@ using Xunit;
 
 namespace Nabla.Core.Tests;
 
-/// <summary>The lifetime of what <see cref="Tensor.LstmSequence"/> saves for its backward: the buffer is pooled and
+/// <summary>The lifetime of what <see cref="Tensor.LstmSequence"/> and <see cref="Tensor.LstmLayer"/> save for their backward: the buffer is pooled and
 /// given back after a backward that does not retain the graph, so it must not be reused while any graph still
 /// needs it. The values themselves are checked by the op catalog (gradcheck, composite, PyTorch goldens).</summary>
-public sealed class LstmSequenceTests
+public sealed class LstmSavedBufferTests
 {
-    private const int T = 5, B = 3, H = 4;
+    private const int T = 5, B = 3, H = 4, I = 3;
 
-    private static Tensor[] Inputs(long seed)
+    /// <summary>LstmSequence's four inputs, or with <paramref name="layer"/> LstmLayer's seven.</summary>
+    private static Tensor[] Inputs(long seed, bool layer)
     {
         var g = new Generator(seed);
-        return
-        [
-            Tensor.Randn([T, B, 4 * H], g).RequireGrad(),
-            (Tensor.Randn([4 * H, H], g) * 0.5).Detach().RequireGrad(),
-            Tensor.Randn([B, H], g).RequireGrad(),
-            Tensor.Randn([B, H], g).RequireGrad(),
-        ];
+        Tensor R(params int[] shape) => (Tensor.Randn(shape, g) * 0.5).Detach().RequireGrad();
+        return layer
+            ? [R(T, B, I), R(4 * H, I), R(4 * H, H), R(4 * H), R(4 * H), R(B, H), R(B, H)]
+            : [R(T, B, 4 * H), R(4 * H, H), R(B, H), R(B, H)];
     }
 
     /// <summary>A scalar of the three outputs with distinct weights per element, so every gradient entry is exercised.</summary>
     private static Tensor Loss(Tensor[] x)
     {
-        (Tensor y, Tensor hn, Tensor cn) = Tensor.LstmSequence(x[0], x[1], x[2], x[3]);
+        (Tensor y, Tensor hn, Tensor cn) = x.Length == 7
+            ? Tensor.LstmLayer(x[0], x[1], x[2], x[3], x[4], x[5], x[6])
+            : Tensor.LstmSequence(x[0], x[1], x[2], x[3]);
         Tensor wy = Tensor.Arange(T * B * H).Reshape(T, B, H).To(DType.Float32) / 100.0;
         return (y * wy).Sum() + (hn * 0.5).Sum() + (cn * 0.25).Sum();
     }
@@ -33,26 +33,30 @@ public sealed class LstmSequenceTests
     private static float[][] Grads(Tensor loss, Tensor[] x, bool retain = false)
         => [.. Autograd.Grad([loss], x, retainGraph: retain).Select(g => g!.ToArray<float>())];
 
-    [Fact]
-    public void A_retained_graph_backpropagates_twice_with_the_same_saved_values()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_retained_graph_backpropagates_twice_with_the_same_saved_values(bool layer)
     {
-        Tensor[] x = Inputs(1);
+        Tensor[] x = Inputs(1, layer);
         Tensor loss = Loss(x);
         float[][] first = Grads(loss, x, retain: true);
         // Another sequence of the same shape, forward and backward, between the two passes: it would take and
         // overwrite the first graph's buffer had the retained backward given it back.
-        Tensor[] other = Inputs(5);
+        Tensor[] other = Inputs(5, layer);
         Grads(Loss(other), other);
         Loss(other);
         float[][] second = Grads(loss, x);
         for (int i = 0; i < x.Length; i++) Assert.Equal(first[i], second[i]);
     }
 
-    [Fact]
-    public void A_graph_kept_alive_is_not_overwritten_by_later_sequences_of_the_same_shape()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_graph_kept_alive_is_not_overwritten_by_later_sequences_of_the_same_shape(bool layer)
     {
         // Reference gradients of A, computed alone. The kernel is deterministic, so a repeat is bit-identical.
-        Tensor[] a = Inputs(2), b = Inputs(3), c = Inputs(4);
+        Tensor[] a = Inputs(2, layer), b = Inputs(3, layer), c = Inputs(4, layer);
         float[][] expectedA = Grads(Loss(a), a);
         float[][] expectedC = Grads(Loss(c), c);
         // A's graph stays alive while B runs forward and backward (giving its buffer back) and C runs forward
