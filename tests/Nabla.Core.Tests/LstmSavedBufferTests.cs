@@ -73,4 +73,22 @@ public sealed class LstmSavedBufferTests
             Assert.Equal(expectedC[i], gotC[i]);
         }
     }
+
+    [Fact]
+    public void A_layer_over_zero_steps_passes_the_state_through()
+    {
+        // T = 0: no step runs, so (hN, cN) = (h0, c0); d(Σ hN + 2·Σ cN) is 1 for h0, 2 for c0 and 0 for the weights.
+        Tensor[] x = Inputs(6, layer: true);
+        x[0] = Tensor.Zeros([0, B, I]).RequireGrad();
+        (Tensor y, Tensor hn, Tensor cn) = Tensor.LstmLayer(x[0], x[1], x[2], x[3], x[4], x[5], x[6]);
+        Assert.Equal(new[] { 0, B, H }, y.Shape);
+        Assert.Equal(x[5].ToArray<float>(), hn.ToArray<float>());
+        Assert.Equal(x[6].ToArray<float>(), cn.ToArray<float>());
+        Tensor?[] g = Autograd.Grad([hn.Sum() + cn.Sum() * 2.0], x);
+        Assert.All(g[1]!.ToArray<float>(), v => Assert.Equal(0f, v));
+        Assert.All(g[2]!.ToArray<float>(), v => Assert.Equal(0f, v));
+        Assert.All(g[3]!.ToArray<float>(), v => Assert.Equal(0f, v));
+        Assert.All(g[5]!.ToArray<float>(), v => Assert.Equal(1f, v));
+        Assert.All(g[6]!.ToArray<float>(), v => Assert.Equal(2f, v));
+    }
 }
