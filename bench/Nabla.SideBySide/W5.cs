@@ -15,7 +15,7 @@ namespace Nabla.SideBySide;
 [Workload("w5")]
 internal static class W5
 {
-    private const int Seq = 64, Batch = 32, Steps = 300, Window = 50;
+    private const int Seq = 64, Batch = 32;
 
     private sealed class CharLstm : Module<Tensor, Tensor>
     {
@@ -35,6 +35,8 @@ internal static class W5
 
     public static JsonObject Run(string[] args)
     {
+        // --steps and --window as bench/pytorch/w5.py (the runner passes them to both sides): shorter runs for speed work.
+        int steps = Int(args, "--steps", 300), window = Int(args, "--window", 50);
         string path = Environment.GetEnvironmentVariable("NABLA_CORPUS") ?? "/work/shared/data/kjv.txt";
         string text = File.ReadAllText(path, System.Text.Encoding.ASCII);
         char[] chars = [.. text.Distinct().Order()];
@@ -47,9 +49,9 @@ internal static class W5
         var opt = new Adam(model.Parameters(), lr: 2e-3);
         var g = new Generator(1337);
         var losses = new List<double>();
-        double window = 0;
+        double seconds = 0;
         long t0 = 0;
-        for (int step = 1; step <= Steps; step++)
+        for (int step = 1; step <= steps; step++)
         {
             if (step == 6) t0 = Stopwatch.GetTimestamp();
             var starts = new long[Batch];
@@ -60,7 +62,7 @@ internal static class W5
             loss.Backward();
             opt.Step();
             losses.Add(loss.Item<float>());
-            if (step == 5 + Window) window = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            if (step == 5 + window) seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         }
 
         // The anchor's validation windows: 64 offsets k·((len − 65) // 63), two batches of 32.
@@ -80,7 +82,7 @@ internal static class W5
         {
             ["metrics"] = new JsonObject
             {
-                ["train tokens/s"] = Metric("tok/s", true, Window * Seq * Batch / window),
+                ["train tokens/s"] = Metric("tok/s", true, window * Seq * Batch / seconds),
                 ["loss @300"] = Metric("nats", false, losses.TakeLast(10).Average()),
                 ["val loss"] = Metric("nats", false, valLoss),
             },
@@ -98,6 +100,12 @@ internal static class W5
             Array.Copy(data, starts[b] + 1, y, b * Seq, Seq);
         }
         return (Tensor.FromArray(x, starts.Length, Seq), Tensor.FromArray(y, starts.Length, Seq));
+    }
+
+    private static int Int(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     }
 
     private static JsonObject Metric(string unit, bool higher, double value) => new() { ["unit"] = unit, ["higher"] = higher, ["value"] = value };

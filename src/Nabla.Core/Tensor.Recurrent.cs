@@ -102,59 +102,193 @@ public partial class Tensor
         RequireFloat(gatesInput, Op);
         if (gatesInput.Dim != 3 || weightHh.Dim != 2 || weightHh.ShapeArray[0] != gatesInput.ShapeArray[2] || weightHh.ShapeArray[0] != 4 * weightHh.ShapeArray[1])
             throw new ArgumentException($"{Op}: gatesInput {gatesInput.ShapeString} must be (T, B, 4H) and weightHh {weightHh.ShapeString} (4H, H).");
-        int t = gatesInput.ShapeArray[batchFirst ? 1 : 0], b = gatesInput.ShapeArray[batchFirst ? 0 : 1], h = weightHh.ShapeArray[1];
-        foreach ((Tensor s, string name) in new[] { (h0, "h0"), (c0, "c0") })
-        {
-            if (s.Dim != 2 || s.ShapeArray[0] != b || s.ShapeArray[1] != h)
-                throw new ArgumentException($"{Op}: {name} {s.ShapeString} must be (B, H) = ({b}, {h}) for gatesInput {gatesInput.ShapeString}.");
-        }
         DType dt = gatesInput.DType;
-        if (weightHh.DType != dt || h0.DType != dt || c0.DType != dt)
-            throw new ArgumentException($"{Op}: gatesInput, weightHh, h0 and c0 must share a dtype, got {dt}, {weightHh.DType}, {h0.DType}, {c0.DType}.");
-        int[] lens = lengths is null ? [] : (int[])lengths.Clone();
-        if (lengths is not null && (lens.Length != b || lens.Any(l => l < 0 || l > t)))
-            throw new ArgumentException($"{Op}: lengths [{string.Join(", ", lens)}] must be {b} values in [0, {t}].");
-        var shape = new Kernels.LstmShape(t, b, h, batchFirst, reverse);
-        int rows = t * b;
+        if (weightHh.DType != dt)
+            throw new ArgumentException($"{Op}: gatesInput and weightHh must share a dtype, got {dt} and {weightHh.DType}.");
+        (Kernels.LstmShape shape, int[] lens) = CheckLstm(Op, gatesInput, weightHh, h0, c0, batchFirst, reverse, lengths);
+        int b = shape.Batch, h = shape.Hidden, rows = shape.Steps * b;
         Tensor gx = gatesInput.ContiguousRaw(), w = weightHh.ContiguousRaw(), hc = h0.ContiguousRaw(), cc = c0.ContiguousRaw();
         // packed = [y (rows, H); hN (B, H); cN (B, H)]: one recorded output, so one backward sees all three gradients.
         Tensor packed = AllocateUninitialized(dt, [rows + 2 * b, h]);
-        Tensor gates = AllocateUninitialized(dt, [rows, 4 * h]);
-        Tensor hPrev = AllocateUninitialized(dt, [rows, h]), cPrev = AllocateUninitialized(dt, [rows, h]), tanhC = AllocateUninitialized(dt, [rows, h]);
-        if (dt == DType.Float32) LstmForward<float>(shape, gx, w, hc, cc, lens, packed, gates, hPrev, cPrev, tanhC);
-        else LstmForward<double>(shape, gx, w, hc, cc, lens, packed, gates, hPrev, cPrev, tanhC);
+        // What backward needs, [gates (rows, 4H); h before each step; c before each step; tanh c' (rows, H) each], in
+        // one pooled buffer: it never leaves this op, so it is given back as soon as no backward can read it again.
+        Array saved = dt == DType.Float32 ? Internal.SavedBuffers.Rent<float>(7 * rows * h) : Internal.SavedBuffers.Rent<double>(7 * rows * h);
+        if (dt == DType.Float32) LstmForward<float>(shape, gx.AsSpan<float>(), w, hc, cc, lens, packed, (float[])saved);
+        else LstmForward<double>(shape, gx.AsSpan<double>(), w, hc, cc, lens, packed, (double[])saved);
+        // The closure keeps the shape of gatesInput, not the tensor: its 4·rows·H values are dead after the forward.
+        int[] gxShape = gatesInput.ShapeArray;
         Tensor recorded = Graph.Record(packed, Op, [gatesInput, weightHh, h0, c0], g =>
         {
             Tensor gc = g.ContiguousRaw();
             Tensor dgx = AllocateUninitialized(dt, [rows, 4 * h]), dw = AllocateUninitialized(dt, [4 * h, h]);
             Tensor dh0 = AllocateUninitialized(dt, [b, h]), dc0 = AllocateUninitialized(dt, [b, h]);
-            if (dt == DType.Float32) LstmBackward<float>(shape, w, lens, gates, hPrev, cPrev, tanhC, gc, dgx, dw, dh0, dc0);
-            else LstmBackward<double>(shape, w, lens, gates, hPrev, cPrev, tanhC, gc, dgx, dw, dh0, dc0);
-            return [dgx.Reshape(gatesInput.ShapeArray), dw, dh0, dc0];
+            if (dt == DType.Float32) LstmBackward<float>(shape, w, lens, (float[])saved, gc, dgx.AsSpan<float>(), dw, dh0, dc0);
+            else LstmBackward<double>(shape, w, lens, (double[])saved, gc, dgx.AsSpan<double>(), dw, dh0, dc0);
+            if (!Graph.RetainingGraph) Internal.SavedBuffers.Return(saved);
+            return [dgx.Reshape(gxShape), dw, dh0, dc0];
         });
-        int[] outShape = batchFirst ? [b, t, h] : [t, b, h];
+        if (recorded.GradFn is null) Internal.SavedBuffers.Return(saved);
+        int[] outShape = batchFirst ? [b, shape.Steps, h] : [shape.Steps, b, h];
         return (recorded.Narrow(0, 0, rows).Reshape(outShape), recorded.Narrow(0, rows, b), recorded.Narrow(0, rows + b, b));
     }
 
-    private static void LstmForward<T>(Kernels.LstmShape shape, Tensor gx, Tensor w, Tensor h0, Tensor c0, int[] lengths, Tensor packed,
-        Tensor gates, Tensor hPrev, Tensor cPrev, Tensor tanhC)
+    /// <summary>One direction of a whole LSTM layer, fused: the input projection x·W_ihᵀ + b_ih + b_hh for all steps
+    /// (one GEMM), then the recurrence of <see cref="LstmSequence"/>. PyTorch: one layer and direction of
+    /// <c>torch.nn.LSTM</c> (<c>torch._VF.lstm</c>).</summary>
+    /// <remarks>
+    /// <para>Shapes: input (T, B, I) — or (B, T, I) with batchFirst; weightIh (4H, I); weightHh (4H, H); biasIh and
+    /// biasHh (4H) or null; h0 and c0 (B, H). Output (T, B, H) or (B, T, H), hN and cN (B, H).</para>
+    /// <para>The same values as <c>LstmSequence(Linear(input, weightIh, biasIh + biasHh), weightHh, h0, c0, …)</c>
+    /// (tested against it), but the 4H-wide input part of the gates and its gradient live only inside the op, in
+    /// pooled buffers: for a char-LSTM (T·B = 2048, H = 256) that is 16 MB a training step the GC no longer sees.
+    /// Backward: dL/dgates from <see cref="LstmSequence"/>'s backward through time gives
+    /// dx = dgates·W_ih, dW_ih = dgatesᵀ·x and db_ih = db_hh = Σ_rows dgates.</para>
+    /// </remarks>
+    /// <param name="input">The layer's input sequence (T, B, I).</param>
+    /// <param name="weightIh">W_ih (4H, I), gates in PyTorch's order (i, f, g, o).</param>
+    /// <param name="weightHh">W_hh (4H, H).</param>
+    /// <param name="biasIh">b_ih (4H) or null.</param>
+    /// <param name="biasHh">b_hh (4H) or null.</param>
+    /// <param name="h0">Initial hidden state (B, H).</param>
+    /// <param name="c0">Initial cell state (B, H).</param>
+    /// <param name="batchFirst">input and the output are (B, T, ·).</param>
+    /// <param name="reverse">Run the steps backwards in time.</param>
+    /// <param name="lengths">Valid steps of each sequence, B values in [0, T], or null for all T.</param>
+    /// <exception cref="ArgumentException">Shapes or dtypes disagree, or a length is outside [0, T]; the message
+    /// names the shapes.</exception>
+    public static (Tensor Output, Tensor HN, Tensor CN) LstmLayer(Tensor input, Tensor weightIh, Tensor weightHh, Tensor? biasIh, Tensor? biasHh,
+        Tensor h0, Tensor c0, bool batchFirst = false, bool reverse = false, int[]? lengths = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weightIh);
+        ArgumentNullException.ThrowIfNull(weightHh);
+        const string Op = nameof(LstmLayer);
+        RequireFloat(input, Op);
+        DType dt = input.DType;
+        if (input.Dim != 3 || weightIh.Dim != 2 || weightHh.Dim != 2 || weightIh.ShapeArray[1] != input.ShapeArray[2]
+            || weightIh.ShapeArray[0] != weightHh.ShapeArray[0] || weightHh.ShapeArray[0] != 4 * weightHh.ShapeArray[1])
+            throw new ArgumentException($"{Op}: input {input.ShapeString} must be (T, B, I), weightIh {weightIh.ShapeString} (4H, I) and weightHh {weightHh.ShapeString} (4H, H).");
+        int g4 = weightHh.ShapeArray[0], inF = input.ShapeArray[2];
+        foreach ((Tensor? bv, string name) in new[] { (biasIh, "biasIh"), (biasHh, "biasHh") })
+        {
+            if (bv is not null && (bv.Dim != 1 || bv.ShapeArray[0] != g4 || bv.DType != dt))
+                throw new ArgumentException($"{Op}: {name} {bv.ShapeString} {bv.DType} must be ({g4}) {dt} for weightHh {weightHh.ShapeString}.");
+        }
+        if (weightIh.DType != dt || weightHh.DType != dt)
+            throw new ArgumentException($"{Op}: input, weightIh and weightHh must share a dtype, got {dt}, {weightIh.DType}, {weightHh.DType}.");
+        (Kernels.LstmShape shape, int[] lens) = CheckLstm(Op, input, weightHh, h0, c0, batchFirst, reverse, lengths);
+        int b = shape.Batch, h = shape.Hidden, rows = shape.Steps * b;
+        Tensor x = input.ContiguousRaw(), wih = weightIh.ContiguousRaw(), whh = weightHh.ContiguousRaw();
+        Tensor? bias = (biasIh, biasHh) switch
+        {
+            (null, null) => null,
+            (Tensor i, null) => i.ContiguousRaw(),
+            (null, Tensor hh) => hh.ContiguousRaw(),
+            (Tensor i, Tensor hh) => i.Detach() + hh.Detach(),
+        };
+        Tensor packed = AllocateUninitialized(dt, [rows + 2 * b, h]);
+        Array saved = dt == DType.Float32 ? Internal.SavedBuffers.Rent<float>(7 * rows * h) : Internal.SavedBuffers.Rent<double>(7 * rows * h);
+        if (dt == DType.Float32) LstmLayerForward<float>(shape, x, wih, bias, whh, h0.ContiguousRaw(), c0.ContiguousRaw(), lens, packed, (float[])saved);
+        else LstmLayerForward<double>(shape, x, wih, bias, whh, h0.ContiguousRaw(), c0.ContiguousRaw(), lens, packed, (double[])saved);
+        Tensor?[] inputs = [input, weightIh, weightHh, biasIh, biasHh, h0, c0];
+        bool[] present = [.. inputs.Select(i => i is not null)];
+        Tensor recorded = Graph.Record(packed, Op, [.. inputs.Where(i => i is not null).Select(i => i!)], g =>
+        {
+            Tensor gc = g.ContiguousRaw();
+            Tensor dx = AllocateUninitialized(dt, [.. x.ShapeArray]), dwih = AllocateUninitialized(dt, [g4, inF]);
+            Tensor dwhh = AllocateUninitialized(dt, [g4, h]), db = Allocate(dt, [g4]);
+            Tensor dh0 = AllocateUninitialized(dt, [b, h]), dc0 = AllocateUninitialized(dt, [b, h]);
+            if (dt == DType.Float32) LstmLayerBackward<float>(shape, x, wih, whh, lens, (float[])saved, gc, dx, dwih, dwhh, db, dh0, dc0);
+            else LstmLayerBackward<double>(shape, x, wih, whh, lens, (double[])saved, gc, dx, dwih, dwhh, db, dh0, dc0);
+            if (!Graph.RetainingGraph) Internal.SavedBuffers.Return(saved);
+            Tensor?[] all = [dx, dwih, dwhh, present[3] ? db : null, present[4] ? (present[3] ? db.Clone() : db) : null, dh0, dc0];
+            return [.. all.Where((_, i) => present[i])];
+        });
+        if (recorded.GradFn is null) Internal.SavedBuffers.Return(saved);
+        int[] outShape = batchFirst ? [b, shape.Steps, h] : [shape.Steps, b, h];
+        return (recorded.Narrow(0, 0, rows).Reshape(outShape), recorded.Narrow(0, rows, b), recorded.Narrow(0, rows + b, b));
+    }
+
+    /// <summary>Checks h0, c0 and lengths against the sequence (T, B, ·) and W_hh (4H, H); returns the kernel shape and
+    /// a private copy of the lengths (empty for none).</summary>
+    private static (Kernels.LstmShape Shape, int[] Lengths) CheckLstm(string op, Tensor sequence, Tensor weightHh, Tensor h0, Tensor c0,
+        bool batchFirst, bool reverse, int[]? lengths)
+    {
+        ArgumentNullException.ThrowIfNull(h0);
+        ArgumentNullException.ThrowIfNull(c0);
+        int t = sequence.ShapeArray[batchFirst ? 1 : 0], b = sequence.ShapeArray[batchFirst ? 0 : 1], h = weightHh.ShapeArray[1];
+        foreach ((Tensor s, string name) in new[] { (h0, "h0"), (c0, "c0") })
+        {
+            if (s.Dim != 2 || s.ShapeArray[0] != b || s.ShapeArray[1] != h)
+                throw new ArgumentException($"{op}: {name} {s.ShapeString} must be (B, H) = ({b}, {h}) for input {sequence.ShapeString}.");
+            if (s.DType != sequence.DType)
+                throw new ArgumentException($"{op}: {name} is {s.DType} but the input is {sequence.DType}.");
+        }
+        int[] lens = lengths is null ? [] : (int[])lengths.Clone();
+        if (lengths is not null && (lens.Length != b || lens.Any(l => l < 0 || l > t)))
+            throw new ArgumentException($"{op}: lengths [{string.Join(", ", lens)}] must be {b} values in [0, {t}].");
+        return (new Kernels.LstmShape(t, b, h, batchFirst, reverse), lens);
+    }
+
+    /// <summary>gates = bias + x·W_ihᵀ written straight into the saved gates, then the recurrence accumulates onto them.</summary>
+    private static void LstmLayerForward<T>(Kernels.LstmShape shape, Tensor x, Tensor wih, Tensor? bias, Tensor whh, Tensor h0, Tensor c0,
+        int[] lengths, Tensor packed, T[] saved)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int rows = shape.Steps * shape.Batch, g4 = 4 * shape.Hidden, inF = wih.ShapeArray[1];
+        Span<T> gates = saved.AsSpan(0, rows * g4);
+        if (bias is null) gates.Clear();
+        else
+        {
+            ReadOnlySpan<T> bs = bias.AsSpan<T>();
+            for (int r = 0; r < rows; r++) bs.CopyTo(gates.Slice(r * g4, g4));
+        }
+        // gates (rows, 4H) += x (rows, I)·W_ihᵀ, W_ih stored (4H, I).
+        Kernels.LstmKernel.Multiply(false, true, rows, g4, inF, x.AsSpan<T>(), Math.Max(inF, 1), wih.AsSpan<T>(), Math.Max(inF, 1), T.One, gates, g4);
+        LstmForward<T>(shape, default, whh, h0, c0, lengths, packed, saved);
+    }
+
+    /// <summary>The recurrence's backward into a pooled dL/dgates, then dx, dW_ih and the bias gradient from it.</summary>
+    private static void LstmLayerBackward<T>(Kernels.LstmShape shape, Tensor x, Tensor wih, Tensor whh, int[] lengths, T[] saved, Tensor g,
+        Tensor dx, Tensor dwih, Tensor dwhh, Tensor db, Tensor dh0, Tensor dc0)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int rows = shape.Steps * shape.Batch, g4 = 4 * shape.Hidden, inF = wih.ShapeArray[1];
+        T[] dgates = Internal.SavedBuffers.Rent<T>(rows * g4);
+        Span<T> dg = dgates.AsSpan(0, rows * g4);
+        LstmBackward<T>(shape, whh, lengths, saved, g, dg, dwhh, dh0, dc0);
+        // dx (rows, I) = dgates (rows, 4H)·W_ih (4H, I); dW_ih (4H, I) = dgatesᵀ·x.
+        Kernels.LstmKernel.Multiply(false, false, rows, inF, g4, dg, g4, wih.AsSpan<T>(), Math.Max(inF, 1), T.Zero, dx.AsSpan<T>(), Math.Max(inF, 1));
+        Kernels.LstmKernel.Multiply(true, false, g4, inF, rows, dg, g4, x.AsSpan<T>(), Math.Max(inF, 1), T.Zero, dwih.AsSpan<T>(), Math.Max(inF, 1));
+        Span<T> dbs = db.AsSpan<T>();
+        for (int r = 0; r < rows; r++) System.Numerics.Tensors.TensorPrimitives.Add(dbs, dg.Slice(r * g4, g4), dbs);
+        Internal.SavedBuffers.Return(dgates);
+    }
+
+    // The saved buffer holds the kernel's four saved arrays back to back: gates (rows, 4H), then hPrev, cPrev and
+    // tanhC (rows, H) each, n = rows·H.
+
+    private static void LstmForward<T>(Kernels.LstmShape shape, ReadOnlySpan<T> gx, Tensor w, Tensor h0, Tensor c0, int[] lengths, Tensor packed, T[] saved)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         int rows = shape.Steps * shape.Batch, bh = shape.Batch * shape.Hidden;
         Span<T> p = packed.AsSpan<T>();
-        Kernels.LstmKernel.Forward<T>(shape, gx.AsSpan<T>(), w.AsSpan<T>(), h0.AsSpan<T>(), c0.AsSpan<T>(), lengths,
-            p[..(rows * shape.Hidden)], p.Slice(rows * shape.Hidden, bh), p.Slice(rows * shape.Hidden + bh, bh),
-            gates.AsSpan<T>(), hPrev.AsSpan<T>(), cPrev.AsSpan<T>(), tanhC.AsSpan<T>());
+        int n = rows * shape.Hidden;
+        Span<T> s = saved;
+        Kernels.LstmKernel.Forward<T>(shape, gx, w.AsSpan<T>(), h0.AsSpan<T>(), c0.AsSpan<T>(), lengths,
+            p[..n], p.Slice(n, bh), p.Slice(n + bh, bh), s[..(4 * n)], s.Slice(4 * n, n), s.Slice(5 * n, n), s.Slice(6 * n, n));
     }
 
-    private static void LstmBackward<T>(Kernels.LstmShape shape, Tensor w, int[] lengths, Tensor gates, Tensor hPrev, Tensor cPrev,
-        Tensor tanhC, Tensor g, Tensor dgx, Tensor dw, Tensor dh0, Tensor dc0)
+    private static void LstmBackward<T>(Kernels.LstmShape shape, Tensor w, int[] lengths, T[] saved, Tensor g, Span<T> dgx, Tensor dw,
+        Tensor dh0, Tensor dc0)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         int rows = shape.Steps * shape.Batch, bh = shape.Batch * shape.Hidden;
         ReadOnlySpan<T> gs = g.AsSpan<T>();
-        Kernels.LstmKernel.Backward<T>(shape, w.AsSpan<T>(), lengths, gates.AsSpan<T>(), hPrev.AsSpan<T>(), cPrev.AsSpan<T>(), tanhC.AsSpan<T>(),
-            gs[..(rows * shape.Hidden)], gs.Slice(rows * shape.Hidden, bh), gs.Slice(rows * shape.Hidden + bh, bh),
-            dgx.AsSpan<T>(), dw.AsSpan<T>(), dh0.AsSpan<T>(), dc0.AsSpan<T>(), GC.AllocateUninitializedArray<T>(bh));
+        int n = rows * shape.Hidden;
+        ReadOnlySpan<T> s = saved;
+        Kernels.LstmKernel.Backward<T>(shape, w.AsSpan<T>(), lengths, s[..(4 * n)], s.Slice(4 * n, n), s.Slice(5 * n, n), s.Slice(6 * n, n),
+            gs[..n], gs.Slice(n, bh), gs.Slice(n + bh, bh),
+            dgx, dw.AsSpan<T>(), dh0.AsSpan<T>(), dc0.AsSpan<T>(), GC.AllocateUninitializedArray<T>(bh));
     }
 }

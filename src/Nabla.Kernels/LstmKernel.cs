@@ -47,7 +47,8 @@ public static unsafe class LstmKernel
     /// <summary>Runs the sequence. Writes the output y, the final state (hn, cn), and what backward needs: the
     /// activated gates, the state before every step and tanh of every new cell state.</summary>
     /// <param name="shape">T, B, H and the layout.</param>
-    /// <param name="gx">Input part of the gates, (rows, 4H) in the layout, biases included.</param>
+    /// <param name="gx">Input part of the gates, (rows, 4H) in the layout, biases included; or empty when
+    /// <paramref name="gates"/> already holds it on entry (each step then accumulates onto it, saving a buffer).</param>
     /// <param name="whh">W_hh (4H, H).</param>
     /// <param name="h0">Initial hidden state (B, H).</param>
     /// <param name="c0">Initial cell state (B, H).</param>
@@ -87,12 +88,12 @@ public static unsafe class LstmKernel
         {
             nint agx = (nint)pgx, ay = (nint)py, ahn = (nint)phn, acn = (nint)pcn, ag = (nint)pg, ahp = (nint)php, acp = (nint)pcp, atc = (nint)ptc;
             nint al = (nint)pl;
-            int nl = lengths.Length;
+            int nl = lengths.Length, ngx = gx.IsEmpty ? 0 : rowsH * 4;
             int parts = Parts(batch);
             Threading.For(parts, part =>
             {
                 int b0 = batch * part / parts, b1 = batch * (part + 1) / parts;
-                ForwardRows(shape, w, b0, b1, new ReadOnlySpan<T>((T*)agx, rowsH * 4), new ReadOnlySpan<int>((int*)al, nl),
+                ForwardRows(shape, w, b0, b1, new ReadOnlySpan<T>((T*)agx, ngx), new ReadOnlySpan<int>((int*)al, nl),
                     new Span<T>((T*)ay, rowsH), new Span<T>((T*)ahn, bh), new Span<T>((T*)acn, bh), new Span<T>((T*)ag, rowsH * 4),
                     new Span<T>((T*)ahp, rowsH), new Span<T>((T*)acp, rowsH), new Span<T>((T*)atc, rowsH));
             });
@@ -113,14 +114,11 @@ public static unsafe class LstmKernel
             int t = shape.Time(s), r0 = shape.Row(t, b0);
             bool last = s == steps - 1;
             int next = last ? -1 : shape.Time(s + 1);
-            for (int b = b0; b < b1; b++)
-            {
-                int r = shape.Row(t, b);
-                gx.Slice(r * g4, g4).CopyTo(gates.Slice(r * g4, g4));
-            }
-            // gates_t += h_{t−1}·W_hhᵀ: (b1 − b0, H)·(H, 4H), rows ld apart in the layout.
+            // gates_t = h_{t−1}·W_hhᵀ: (b1 − b0, H)·(H, 4H), rows ld apart in the layout; gx_t is added row by row
+            // below, while the row is in L1, rather than copied into gates first (one pass less over 4·rows·H values).
+            // Without gx, gates_t holds the input part already and the product accumulates onto it.
             fixed (T* ph = hPrev, pg = gates)
-                w.Multiply(b1 - b0, ph + (nint)r0 * h, ld * h, T.One, pg + (nint)r0 * g4, ld * g4);
+                w.Multiply(b1 - b0, ph + (nint)r0 * h, ld * h, gx.IsEmpty ? T.One : T.Zero, pg + (nint)r0 * g4, ld * g4);
             for (int b = b0; b < b1; b++)
             {
                 int r = shape.Row(t, b);
@@ -138,6 +136,7 @@ public static unsafe class LstmKernel
                     continue;
                 }
                 Span<T> gr = gates.Slice(r * g4, g4);
+                if (!gx.IsEmpty) TensorPrimitives.Add(gr, gx.Slice(r * g4, g4), gr);
                 TensorPrimitives.Sigmoid(gr[..(2 * h)], gr[..(2 * h)]);
                 TensorPrimitives.Tanh(gr.Slice(2 * h, h), gr.Slice(2 * h, h));
                 TensorPrimitives.Sigmoid(gr.Slice(3 * h, h), gr.Slice(3 * h, h));
@@ -275,7 +274,24 @@ public static unsafe class LstmKernel
     }
 
     /// <summary><see cref="Gemm.Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>
-    /// for either precision (alpha 1).</summary>
+    /// for either precision (alpha 1): the input projection of a fused LSTM layer and its gradients.</summary>
+    /// <param name="transA">op(A) = Aᵀ.</param>
+    /// <param name="transB">op(B) = Bᵀ.</param>
+    /// <param name="m">Rows of C.</param>
+    /// <param name="n">Columns of C.</param>
+    /// <param name="k">Inner dimension.</param>
+    /// <param name="a">A, row stride lda.</param>
+    /// <param name="lda">Row stride of A.</param>
+    /// <param name="b">B, row stride ldb.</param>
+    /// <param name="ldb">Row stride of B.</param>
+    /// <param name="beta">C = op(A)·op(B) + beta·C.</param>
+    /// <param name="c">C, row stride ldc.</param>
+    /// <param name="ldc">Row stride of C.</param>
+    public static void Multiply<T>(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
+        T beta, Span<T> c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Mm(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc);
+
     private static void Mm<T>(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
         T beta, Span<T> c, int ldc)
         where T : unmanaged, IFloatingPointIeee754<T>

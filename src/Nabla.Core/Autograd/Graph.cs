@@ -6,6 +6,11 @@ namespace Nabla;
 internal static class Graph
 {
     [ThreadStatic] private static bool t_inBackward;
+    [ThreadStatic] private static bool t_retainGraph;
+
+    /// <summary>True while a backward pass that keeps the graph runs: a backward function may then run again, so it
+    /// must not release what it saved (see <see cref="Internal.SavedBuffers"/>).</summary>
+    public static bool RetainingGraph => t_retainGraph;
 
     /// <summary>Attaches <paramref name="backward"/> to <paramref name="output"/> when grad mode is on and any
     /// input requires a gradient; checks the output for NaN/∞ in anomaly mode.</summary>
@@ -65,8 +70,9 @@ internal static class Graph
         if (gradients is not null && gradients.Length != roots.Length)
             throw new ArgumentException($"Backward: {roots.Length} outputs but {gradients.Length} gradients.");
         using var noGrad = GradMode.Disable();
-        bool wasInBackward = t_inBackward;
+        bool wasInBackward = t_inBackward, wasRetaining = t_retainGraph;
         t_inBackward = true;
+        t_retainGraph = retainGraph;
         try
         {
             RunGraph(roots, gradients, retainGraph, capture);
@@ -74,6 +80,7 @@ internal static class Graph
         finally
         {
             t_inBackward = wasInBackward;
+            t_retainGraph = wasRetaining;
         }
     }
 

@@ -54,9 +54,10 @@ public sealed class Lstm : RecurrentBase<(Tensor Output, (Tensor HN, Tensor CN) 
 
     private protected override (Tensor Output, Tensor HN, Tensor? CN) RunDirection(Tensor x, Parameter[] w, Tensor h0, Tensor? c0, bool reverse, int[]? lengths)
     {
-        // Both biases enter the gates additively, so they are folded into the one input GEMM.
-        Tensor gx = Tensor.Linear(x, w[0], w.Length > 2 ? w[2] + w[3] : null);
-        (Tensor output, Tensor hn, Tensor cn) = Tensor.LstmSequence(gx, w[1], h0, c0!, BatchFirst, reverse, lengths);
+        // The input projection (one GEMM for all steps, both biases folded in) runs inside the fused layer op, so
+        // the 4H-wide gate inputs and their gradient never become tensors.
+        (Tensor output, Tensor hn, Tensor cn) = Tensor.LstmLayer(x, w[0], w[1], w.Length > 2 ? w[2] : null, w.Length > 2 ? w[3] : null,
+            h0, c0!, BatchFirst, reverse, lengths);
         return (output, hn, cn);
     }
 }

@@ -24,7 +24,30 @@ public static partial class OpCatalog
             Reference: x => LstmComposite(x, true, false, null)),
         new("LstmSequence/reverse-lengths", ["LstmSequence"], x => LstmFlat(x, true, true, [3, 1, 0]), [S(3, 3, 8), S(8, 2), S(3, 2), S(3, 2)],
             Reference: x => LstmComposite(x, true, true, [3, 1, 0]), Golden: false),
+        // The fused layer against LstmSequence after a Linear projection (itself checked against PyTorch above).
+        new("LstmLayer", ["LstmLayer"], x => LayerFlat(x, false, false, null), [S(3, 2, 5), S(8, 5), S(8, 2), S(8), S(8), S(2, 2), S(2, 2)],
+            Reference: x => LayerComposite(x, false, false, null), Golden: false),
+        new("LstmLayer/batch-first-reverse-lengths", ["LstmLayer"], x => LayerFlat(x, true, true, [3, 1, 0]),
+            [S(3, 3, 5), S(8, 5), S(8, 2), S(8), S(8), S(3, 2), S(3, 2)],
+            Reference: x => LayerComposite(x, true, true, [3, 1, 0]), Golden: false),
+        new("LstmLayer/no-bias", ["LstmLayer"], x => LayerFlat([x[0], x[1], x[2], null!, null!, x[3], x[4]], false, false, null),
+            [S(2, 3, 4), S(8, 4), S(8, 2), S(3, 2), S(3, 2)],
+            Reference: x => LayerComposite([x[0], x[1], x[2], null!, null!, x[3], x[4]], false, false, null), Golden: false),
     ];
+
+    /// <summary>LstmLayer's output, h_n and c_n flattened; x = (input, W_ih, W_hh, b_ih or null, b_hh or null, h0, c0).</summary>
+    private static Tensor LayerFlat(Tensor?[] x, bool batchFirst, bool reverse, int[]? lengths)
+    {
+        (Tensor o, Tensor h, Tensor c) = Tensor.LstmLayer(x[0]!, x[1]!, x[2]!, x[3], x[4], x[5]!, x[6]!, batchFirst, reverse, lengths);
+        return Tensor.Cat([o.Reshape(-1), h.Reshape(-1), c.Reshape(-1)]);
+    }
+
+    /// <summary>The unfused layer: Linear(input, W_ih, b_ih + b_hh), then the composite recurrence.</summary>
+    private static Tensor LayerComposite(Tensor?[] x, bool batchFirst, bool reverse, int[]? lengths)
+    {
+        Tensor gx = Tensor.Linear(x[0]!, x[1]!, x[3] is null ? null : x[3]! + x[4]!);
+        return LstmComposite([gx, x[2]!, x[5]!, x[6]!], batchFirst, reverse, lengths);
+    }
 
     /// <summary>LstmSequence's output, h_n and c_n flattened into one vector, so one row checks all three.</summary>
     private static Tensor LstmFlat(Tensor[] x, bool batchFirst, bool reverse, int[]? lengths)
