@@ -178,7 +178,7 @@ public static class Attention
                         m[r] = mNew;
                         AddToRow(row, cols, -mNew);
                     }
-                    TensorPrimitives.Exp(new ReadOnlySpan<T>(sc, rows * cols), new Span<T>(sc, rows * cols));
+                    ExpInPlace(sc, rows * cols);
                     for (int r = 0; r < rows; r++)
                     {
                         sum[r] = sum[r] * correction[r] + RowSum(sc + r * cols, cols);
@@ -242,7 +242,7 @@ public static class Attention
                         T rowLse = lh[i0 + r];
                         if (!T.IsPositiveInfinity(rowLse)) AddToRow(pr + r * cols, cols, -rowLse);
                     }
-                    TensorPrimitives.Exp(new ReadOnlySpan<T>(pr, rows * cols), new Span<T>(pr, rows * cols));
+                    ExpInPlace(pr, rows * cols);
                     // dV_t += Pᵀ·dO_b
                     Mm(true, false, cols, ev, rows, T.One, pr, cols, gh + (nint)i0 * ev, ev, T.One, dvh + (nint)j0 * ev, ev);
                     // dP = dO_b·V_tᵀ, then dS = P ∘ (dP − D) in place
@@ -283,6 +283,14 @@ public static class Attention
                 if (visible < cols) row[Math.Max(visible, 0)..].Fill(T.NegativeInfinity);
             }
         }
+    }
+
+    /// <summary>p[i] = e^p[i] for i in 0..n: float32 by <see cref="FastExp"/> (the runtime's float exponential
+    /// works in double precision and cost more than the tile's GEMMs), float64 by TensorPrimitives.</summary>
+    private static unsafe void ExpInPlace<T>(T* p, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) FastExp.Exp(new ReadOnlySpan<float>(p, n), new Span<float>(p, n));
+        else TensorPrimitives.Exp(new ReadOnlySpan<T>(p, n), new Span<T>(p, n));
     }
 
     /// <summary>max of p[0..n), by Vector&lt;T&gt; lanes.</summary>

@@ -95,47 +95,6 @@ public static class GeluFloat
         }
     }
 
-    // e^x for x ≤ 0 in float32 (Cephes expf): x = n·ln2 + r with n = round(x·log₂e) and |r| ≤ ln2/2, ln2 split into
-    // a short high part (exact n·Ln2Hi) and a correction; e^r = 1 + r + r²·P(r) with Cephes' degree-5 minimax P
-    // (relative error ≤ 1.2e-7 on [−ln2/2, ln2/2]); 2ⁿ is built in the exponent bits. Below ExpMin = ln(2⁻¹²⁶) the
-    // result would be subnormal; clamping there gives ≤ 1.2e-38 instead, which no GELU output can tell from 0.
-    // The runtime's Vector512.Exp(float) evaluates in double precision and cost 5 ns per element here (4x GELU's
-    // remaining arithmetic).
-    private const float Log2E = 1.44269504088896341f, Ln2Hi = 0.693359375f, Ln2Lo = -2.12194440e-4f, ExpMin = -87.33654f;
-    private const float E0 = 1.9875691500e-4f, E1 = 1.3981999507e-3f, E2 = 8.3334519073e-3f, E3 = 4.1665795894e-2f, E4 = 1.6666665459e-1f, E5 = 5.0000001201e-1f;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> ExpNonPositive512(Vector512<float> x)
-    {
-        x = Vector512.MaxNative(x, Vector512.Create(ExpMin));
-        Vector512<float> n = Vector512.Round(x * Log2E);
-        Vector512<float> r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Lo), Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Hi), x));
-        Vector512<float> p = Vector512.FusedMultiplyAdd(Vector512.Create(E0), r, Vector512.Create(E1));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(E2));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(E3));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(E4));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(E5));
-        p = Vector512.FusedMultiplyAdd(p * r, r, r + Vector512<float>.One);
-        Vector512<int> scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23);
-        return p * scale.AsSingle();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ExpNonPositive256(Vector256<float> x)
-    {
-        x = Vector256.MaxNative(x, Vector256.Create(ExpMin));
-        Vector256<float> n = Vector256.Round(x * Log2E);
-        Vector256<float> r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Lo), Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Hi), x));
-        Vector256<float> p = Vector256.FusedMultiplyAdd(Vector256.Create(E0), r, Vector256.Create(E1));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(E2));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(E3));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(E4));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(E5));
-        p = Vector256.FusedMultiplyAdd(p * r, r, r + Vector256<float>.One);
-        Vector256<int> scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23);
-        return p * scale.AsSingle();
-    }
-
     /// <summary>(Φ(x), e^(−x²/2)) for one value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (float Cdf, float Gauss) CdfScalar(float x)
@@ -161,7 +120,7 @@ public static class GeluFloat
         Vector512<float> one = Vector512<float>.One;
         Vector512<float> a = Vector512.Abs(x) * InvSqrt2;
         Vector512<float> t = one / (one + a * P);
-        Vector512<float> e = ExpNonPositive512(-(a * a));
+        Vector512<float> e = FastExp.Exp(-(a * a));
         Vector512<float> poly = t * (Vector512.Create(A1) + t * (Vector512.Create(A2) + t * (Vector512.Create(A3) + t * (Vector512.Create(A4) + t * A5))));
         Vector512<float> erf = one - poly * e;
         erf = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), -erf, erf);
@@ -182,7 +141,7 @@ public static class GeluFloat
         Vector256<float> one = Vector256<float>.One;
         Vector256<float> a = Vector256.Abs(x) * InvSqrt2;
         Vector256<float> t = one / (one + a * P);
-        Vector256<float> e = ExpNonPositive256(-(a * a));
+        Vector256<float> e = FastExp.Exp(-(a * a));
         Vector256<float> poly = t * (Vector256.Create(A1) + t * (Vector256.Create(A2) + t * (Vector256.Create(A3) + t * (Vector256.Create(A4) + t * A5))));
         Vector256<float> erf = one - poly * e;
         erf = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), -erf, erf);
