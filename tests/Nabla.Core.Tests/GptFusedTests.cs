@@ -29,4 +29,38 @@ public sealed class GptFusedTests
             Assert.True(Math.Abs(gs[i] - ws[i] * (cdf + v * pdf)) <= tol * Math.Max(1, Math.Abs(ws[i])), $"dGELU({v})·{ws[i]} = {gs[i]}");
         }
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Attention_on_heads_viewed_out_of_projections_matches_the_composite(bool float32)
+    {
+        // Q, K, V as a transformer makes them: (N, T, H·E) → View (N, T, H, E) → Transpose (N, H, T, E), from a packed
+        // (N, T, 3·H·E) projection (K) and from their own projections (Q, V); the output merged back by
+        // Transpose + Contiguous + View. The fused op then writes its output and the gradients of Q, K and V in
+        // that interleaved order; values and gradients must equal the composite softmax(Q·Kᵀ/√E + causal)·V.
+        const int n = 2, t = 37, h = 3, e = 8;
+        DType dt = float32 ? DType.Float32 : DType.Float64;
+        var gen = new Generator(11);
+        Tensor pq = Tensor.Randn([n, t, h * e], gen, DType.Float64).To(dt).RequireGrad();
+        Tensor packed = Tensor.Randn([n, t, 3 * h * e], gen, DType.Float64).To(dt).RequireGrad();
+        Tensor pv = Tensor.Randn([n, t, h * e], gen, DType.Float64).To(dt).RequireGrad();
+        Tensor w = Tensor.Randn([n, t, h * e], gen, DType.Float64).To(dt);
+        Tensor Heads(Tensor x) => x.View(n, t, h, e).Transpose(1, 2);
+        Tensor Merge(Tensor y) => y.Transpose(1, 2).Contiguous().View(n, t, h * e);
+
+        Tensor fused = Merge(Tensor.ScaledDotProductAttention(Heads(pq), Heads(packed.Narrow(2, h * e, h * e)), Heads(pv), isCausal: true));
+        (fused * w).Sum().Backward();
+
+        Tensor rq = pq.Detach().To(DType.Float64).RequireGrad(), rp = packed.Detach().To(DType.Float64).RequireGrad(), rv = pv.Detach().To(DType.Float64).RequireGrad();
+        Tensor expected = Merge(Ops.OpCatalog.AttentionReference(Heads(rq), Heads(rp.Narrow(2, h * e, h * e)), Heads(rv), null, true));
+        (expected * w.To(DType.Float64)).Sum().Backward();
+
+        // float64: exact up to summation order; float32: the same inputs, float32 dot products of length ≤ 37·8.
+        double tol = float32 ? 2e-4 : 1e-11;
+        Ops.GradCheckTests.AssertClose("output", expected, fused, tol, tol);
+        Ops.GradCheckTests.AssertClose("dQ projection", rq.Grad!, pq.Grad!, tol, tol);
+        Ops.GradCheckTests.AssertClose("dPacked", rp.Grad!, packed.Grad!, tol, tol);
+        Ops.GradCheckTests.AssertClose("dV projection", rv.Grad!, pv.Grad!, tol, tol);
+    }
 }
