@@ -7,10 +7,8 @@ first 90 % of kjv.txt; 300 steps. Metrics:
   "loss @300"            mean training loss of steps 291..300
   "val loss"             64 fixed validation windows at offsets k*((len(val)-129)//63), 2 batches of 32
   "generation tokens/s"  500 chars, batch 1, from '\n', full (cropped to 128) context per token: no KV cache
-Corpus: $NABLA_CORPUS or /work/shared/data/kjv.txt.
+Corpus: $NABLA_CORPUS or /work/shared/data/kjv.txt. Model: gpt_model.py; data and training loop: common.py.
 """
-import math
-import os
 import time
 
 import common
@@ -23,118 +21,16 @@ def extra(p):
 
 
 torch, args = common.setup(extra)
-torch.manual_seed(0)
-import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
+from gpt_model import make_gpt  # noqa: E402
 
 n_layer, n_head, n_embd, block_size, batch = 4, 4, 128, 128, 32
-with open(os.environ.get("NABLA_CORPUS", "/work/shared/data/kjv.txt"), "r", encoding="ascii") as f:
-    text = f.read()
-chars = sorted(set(text))
-stoi = {c: i for i, c in enumerate(chars)}
-V = len(chars)
-data = torch.tensor([stoi[c] for c in text], dtype=torch.long)
-n_tr = int(0.9 * len(data))
-train_data, val_data = data[:n_tr], data[n_tr:]
-
-
-class CausalSelfAttention(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.c_attn = nn.Linear(n_embd, 3 * n_embd)
-        self.c_proj = nn.Linear(n_embd, n_embd)
-        self.register_buffer("mask", torch.tril(torch.ones(block_size, block_size)).view(1, 1, block_size, block_size))
-
-    def forward(self, x):
-        B, T, C = x.shape
-        q, k, v = self.c_attn(x).split(n_embd, dim=2)
-        hd = C // n_head
-        q = q.view(B, T, n_head, hd).transpose(1, 2)
-        k = k.view(B, T, n_head, hd).transpose(1, 2)
-        v = v.view(B, T, n_head, hd).transpose(1, 2)
-        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(hd))
-        att = att.masked_fill(self.mask[:, :, :T, :T] == 0, float("-inf"))
-        att = F.softmax(att, dim=-1)
-        y = (att @ v).transpose(1, 2).contiguous().view(B, T, C)
-        return self.c_proj(y)
-
-
-class MLP(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.c_fc = nn.Linear(n_embd, 4 * n_embd)
-        self.gelu = nn.GELU()
-        self.c_proj = nn.Linear(4 * n_embd, n_embd)
-
-    def forward(self, x):
-        return self.c_proj(self.gelu(self.c_fc(x)))
-
-
-class Block(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.ln_1 = nn.LayerNorm(n_embd)
-        self.attn = CausalSelfAttention()
-        self.ln_2 = nn.LayerNorm(n_embd)
-        self.mlp = MLP()
-
-    def forward(self, x):
-        x = x + self.attn(self.ln_1(x))
-        return x + self.mlp(self.ln_2(x))
-
-
-class GPT(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.wte = nn.Embedding(V, n_embd)
-        self.wpe = nn.Embedding(block_size, n_embd)
-        self.h = nn.ModuleList([Block() for _ in range(n_layer)])
-        self.ln_f = nn.LayerNorm(n_embd)
-        self.lm_head = nn.Linear(n_embd, V, bias=False)
-        self.apply(self._init)
-        for pn, p in self.named_parameters():
-            if pn.endswith("c_proj.weight"):
-                nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * n_layer))
-
-    @staticmethod
-    def _init(m):
-        if isinstance(m, nn.Linear):
-            nn.init.normal_(m.weight, mean=0.0, std=0.02)
-            if m.bias is not None:
-                nn.init.zeros_(m.bias)
-        elif isinstance(m, nn.Embedding):
-            nn.init.normal_(m.weight, mean=0.0, std=0.02)
-
-    def forward(self, idx, targets=None):
-        B, T = idx.shape
-        pos = torch.arange(T, dtype=torch.long)
-        x = self.wte(idx) + self.wpe(pos)
-        for blk in self.h:
-            x = blk(x)
-        logits = self.lm_head(self.ln_f(x))
-        loss = None
-        if targets is not None:
-            loss = F.cross_entropy(logits.view(-1, V), targets.view(-1))
-        return logits, loss
-
-
+V, train_data, val_data = common.char_corpus(torch)
 torch.manual_seed(0)
-model = GPT()
+model = make_gpt(V, block_size, n_layer, n_head, n_embd)
 opt = torch.optim.AdamW(model.parameters(), lr=3e-4)
-g = torch.Generator().manual_seed(1337)
-ar = torch.arange(block_size)
-
-
-def get_batch():
-    ix = torch.randint(len(train_data) - block_size - 1, (batch,), generator=g)
-    idx = ix[:, None] + ar[None, :]
-    return train_data[idx], train_data[idx + 1]
-
-
-stride = (len(val_data) - block_size - 1) // 63
-val_off = torch.arange(64) * stride
-val_idx = val_off[:, None] + ar[None, :]
-VX, VY = val_data[val_idx], val_data[val_idx + 1]
+get_batch = common.char_batches(torch, train_data, batch, block_size)
+VX, VY = common.val_windows(torch, val_data, block_size)
 
 
 def val_loss():
@@ -145,19 +41,7 @@ def val_loss():
     return sum(ls) / 2
 
 
-losses = []
-t_window = None
-for step in range(1, args.steps + 1):
-    if step == 6:
-        t_w0 = time.perf_counter()
-    xb, yb = get_batch()
-    _, loss = model(xb, yb)
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    opt.step()
-    losses.append(loss.item())
-    if step == 5 + args.window:
-        t_window = time.perf_counter() - t_w0
+losses, t_window = common.train_steps(model, opt, get_batch, args.steps, args.window)
 vl = val_loss()
 
 model.eval()

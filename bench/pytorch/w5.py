@@ -9,12 +9,9 @@ positions, Adam(lr=2e-3), 300 steps. Metrics:
 """
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
-
-CORPUS = os.environ.get("NABLA_CORPUS", "/work/shared/data/kjv.txt")
 
 
 def extra(p):
@@ -27,14 +24,7 @@ import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 seq, batch = 64, 32
-with open(CORPUS, "r", encoding="ascii") as f:
-    text = f.read()
-chars = sorted(set(text))
-stoi = {c: i for i, c in enumerate(chars)}
-V = len(chars)
-data = torch.tensor([stoi[c] for c in text], dtype=torch.long)
-n_tr = int(0.9 * len(data))
-train_data, val_data = data[:n_tr], data[n_tr:]
+V, train_data, val_data = common.char_corpus(torch)
 
 
 class CharLSTM(nn.Module):
@@ -54,33 +44,9 @@ class CharLSTM(nn.Module):
 torch.manual_seed(0)
 model = CharLSTM()
 opt = torch.optim.Adam(model.parameters(), lr=2e-3)
-g = torch.Generator().manual_seed(1337)
-ar = torch.arange(seq)
-
-
-def get_batch():
-    ix = torch.randint(len(train_data) - seq - 1, (batch,), generator=g)
-    idx = ix[:, None] + ar[None, :]
-    return train_data[idx], train_data[idx + 1]
-
-
-stride = (len(val_data) - seq - 1) // 63
-val_idx = (torch.arange(64) * stride)[:, None] + ar[None, :]
-VX, VY = val_data[val_idx], val_data[val_idx + 1]
-
-losses = []
-t_window = None
-for step in range(1, args.steps + 1):
-    if step == 6:
-        t_w0 = time.perf_counter()
-    xb, yb = get_batch()
-    _, loss = model(xb, yb)
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    opt.step()
-    losses.append(loss.item())
-    if step == 5 + args.window:
-        t_window = time.perf_counter() - t_w0
+get_batch = common.char_batches(torch, train_data, batch, seq)
+VX, VY = common.val_windows(torch, val_data, seq)
+losses, t_window = common.train_steps(model, opt, get_batch, args.steps, args.window)
 
 model.eval()
 with torch.no_grad():

@@ -91,6 +91,20 @@ using (GradMode.Disable())
     Console.WriteLine($"wrote the heat map to {crossPath}");
 }
 
+// Why scores are divided by √d_k: for q, k ~ N(0, 1)^d the dot product q·k has variance d, so without the scale the
+// softmax over 64 keys collapses onto one key as d grows (and its gradient vanishes); with it the spread stays put.
+Console.WriteLine("\n== Why divide by √d_k: 64 random queries against 64 random keys ==");
+Console.WriteLine($"  {"d_k",6} {"std of q·k",11} {"std of q·k/√d_k",16} {"mean max weight, unscaled",26} {"scaled",8}");
+foreach (int d in new[] { 4, 16, 64, 256, 1024 })
+{
+    var gd = new Generator(11);
+    Tensor q = Tensor.Randn([64, d], gd), k = Tensor.Randn([64, d], gd);
+    double rawStd = q.MatMul(k.T).Std().Item<float>(), scaledStd = (q.MatMul(k.T) / Math.Sqrt(d)).Std().Item<float>();
+    double rawMax = Tensor.ScaledDotProductAttentionWeights(q, k, scale: 1).Max(-1).Mean().Item<float>();
+    double scaledMax = Tensor.ScaledDotProductAttentionWeights(q, k).Max(-1).Mean().Item<float>();
+    Console.WriteLine($"  {d,6} {rawStd,11:F2} {scaledStd,16:F2} {rawMax,26:F3} {scaledMax,8:F3}");
+}
+
 static Tensor Reverse(Tensor x) => x.IndexSelect(1, Tensor.Arange(Length - 1, -1, -1));
 
 // Rows: output positions (queries); columns: input positions (keys); shade ∝ weight.

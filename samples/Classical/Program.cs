@@ -6,6 +6,7 @@ using Nabla.Learn;
 using Nabla.Learn.Cluster;
 using Nabla.Learn.Decomposition;
 using Nabla.Learn.Ensemble;
+using Nabla.Learn.Imbalance;
 using Nabla.Learn.LinearModel;
 using Nabla.Learn.Mixture;
 using Nabla.Learn.ModelSelection;
@@ -13,7 +14,8 @@ using Nabla.Learn.Preprocessing;
 using Nabla.Learn.Tree;
 
 // The classical toolbox on the embedded digits (1,797 8×8 images, 10 classes): supervised models with their test
-// metrics, cross-validation with several scorings, PCA, k-means and a Gaussian mixture with its information criteria.
+// metrics, cross-validation with several scorings, PCA, k-means, a Gaussian mixture with its information criteria,
+// new digits sampled from it and EM's local maxima, and a class-imbalance study (ROC vs. precision–recall, resampling).
 // SVG plots go to the folder given as the first argument (default ./classical-out).
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string outDir = args.Length > 0 ? args[0] : "classical-out";
@@ -74,7 +76,55 @@ foreach (int k in new[] { 2, 4, 6, 8, 10, 12 })
 Console.WriteLine($"  lowest BIC: K = {best!.NComponents}");
 File.WriteAllText(Path.Combine(outDir, "gmm.svg"), Svg.Ellipses(z2, best.Means.ToArray<double>(), best.Covariances.ToArray<double>(), best.NComponents,
                                                                   $"GaussianMixture (K = {best.NComponents}, full): 2σ ellipses"));
-Console.WriteLine($"\nWrote {outDir}/: confusion.svg, roc.svg, pca.svg, gmm.svg");
+
+// A GMM is a generative model: draw new points from the chosen mixture and plot them beside the data.
+(Tensor drawn, Tensor drawnComponent) = best.Sample(600, seed: 0);
+File.WriteAllText(Path.Combine(outDir, "gmm-samples.svg"), Svg.Scatter(drawn.ToArray<double>(), drawnComponent.ToArray<long>(),
+                                                                        $"600 points sampled from the K = {best.NComponents} mixture, by component"));
+
+// EM climbs to a local maximum of the likelihood: single starts from different seeds end at different heights.
+Console.WriteLine("\nEM from 6 random starts (K = 10, full, first 10 components, one initialisation each): final mean log-likelihood");
+Tensor z10 = z.Narrow(1, 0, 10).Contiguous();
+double[] heights = Enumerable.Range(0, 6).Select(seed =>
+    new GaussianMixture { NComponents = 10, CovarianceType = CovarianceType.Full, RandomState = seed }.Fit(z10).Score(z10)).ToArray();
+Console.WriteLine($"  {string.Join("  ", heights.Select(h => h.ToString("F4", CultureInfo.InvariantCulture)))}  (spread {heights.Max() - heights.Min():F4}; NInit keeps the best of several starts)");
+
+// Class imbalance: digit 8 against the rest on the first ten principal components, keeping only one 8 in ten
+// (about 1 % positives). ROC AUC stays high because the many negatives keep the false-positive rate small; average
+// precision shows how few of the flagged digits are really 8s. Resampling the training set trades precision for recall.
+Console.WriteLine("\nClass imbalance: digit 8 vs. rest with 1 in 10 of the 8s kept (PCA features, logistic regression):");
+long[] digit = y.ToArray<long>();
+int eightsSeen = 0;
+long[] kept = Enumerable.Range(0, digit.Length).Where(i => digit[i] != 8 || eightsSeen++ % 10 == 0).Select(i => (long)i).ToArray();
+Tensor keptIndex = Tensor.FromArray(kept);
+Tensor xi = z10.IndexSelect(0, keptIndex), yi = y.IndexSelect(0, keptIndex).Eq(8).To(DType.Int64);
+(Tensor xiTrain, Tensor xiTest, Tensor yiTrain, Tensor yiTest) = Validation.TrainTestSplit(xi, yi, 0.5, stratify: yi, randomState: 0);
+Console.WriteLine($"  {yiTrain.Sum().Item<long>()} positives of {yiTrain.Size(0)} training samples, {yiTest.Sum().Item<long>()} of {yiTest.Size(0)} test samples");
+var imbalanceCurves = new List<(string, double[], double[])>();
+var samplers = new (string Name, ISampler? Sampler)[]
+{
+    ("as is", null),
+    ("random oversampling", new RandomOverSampler { RandomState = 0 }),
+    ("SMOTE", new Smote { RandomState = 0 }),
+    ("random undersampling", new RandomUnderSampler { RandomState = 0 }),
+};
+foreach ((string name, ISampler? sampler) in samplers)
+{
+    (Tensor xs, Tensor ys) = sampler is null ? (xiTrain, yiTrain) : sampler.FitResample(xiTrain, yiTrain);
+    var clf = new LogisticRegression { MaxIter = 500 }.Fit(xs, ys);
+    Tensor score = clf.PredictProba(xiTest).Select(1, 1).Contiguous(), predictedEight = clf.Predict(xiTest);
+    Console.WriteLine($"  {name,-21} ROC AUC {Classification.RocAucScore(yiTest, score):F3}  average precision {Classification.AveragePrecisionScore(yiTest, score):F3}"
+                      + $"  recall {Classification.Recall(yiTest, predictedEight):F3}  precision {Classification.Precision(yiTest, predictedEight):F3}  F1 {Classification.F1Score(yiTest, predictedEight):F3}");
+    if (sampler is null)
+    {
+        (Tensor fpr, Tensor tpr, _) = Classification.RocCurve(yiTest, score);
+        (Tensor precision, Tensor recall, _) = Classification.PrecisionRecallCurve(yiTest, score);
+        imbalanceCurves.Add(("ROC: TPR against FPR", fpr.ToArray<double>(), tpr.ToArray<double>()));
+        imbalanceCurves.Add(("PR: precision against recall", recall.ToArray<double>(), precision.ToArray<double>()));
+    }
+}
+File.WriteAllText(Path.Combine(outDir, "imbalance.svg"), Svg.Lines(imbalanceCurves, "digit 8 vs. rest, 1 % positives: ROC and PR", "FPR / recall", "TPR / precision"));
+Console.WriteLine($"\nWrote {outDir}/: confusion.svg, roc.svg, pca.svg, gmm.svg, gmm-samples.svg, imbalance.svg");
 
 /// <summary>Minimal SVG plots: a 400×400 plot area with a margin, data mapped linearly into it.</summary>
 internal static class Svg

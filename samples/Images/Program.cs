@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Nabla;
 using Nabla.Learn.Mixture;
+using Nabla.Nn;
 using Nabla.Vision;
 using Nabla.Vision.Transforms;
 
@@ -55,6 +56,23 @@ string index = Path.Combine(outDir, "index.html"), tmp = index + ".tmp";
 File.WriteAllText(tmp, html.ToString());
 File.Move(tmp, index, overwrite: true); // atomic: a browser never sees half a page
 Console.WriteLine($"\nContact sheet: {Path.GetFullPath(index)}");
+
+// The notes' exercises, computed by the library (tests/Nabla.Nn.Tests/ConvLayerTests.cs derives each number by hand).
+Tensor small = Tensor.FromArray(new float[,] { { 1, 2, 0, 1 }, { 0, 1, 3, 1 }, { 2, 1, 0, 0 }, { 1, 0, 1, 2 } }).Reshape(1, 1, 4, 4);
+Tensor edge = Tensor.FromArray(new float[,] { { 1, 0, -1 }, { 1, 0, -1 }, { 1, 0, -1 } }).Reshape(1, 1, 3, 3);
+Console.WriteLine("\nConvolution by hand: 4×4 image ⋆ 3×3 vertical-edge kernel, stride 1, no padding → (4 − 3 + 0)/1 + 1 = 2 per side");
+Console.WriteLine($"  image {Grid(small)}\n  kernel {Grid(edge)}\n  output {Grid(small.Conv2d(edge))}");
+Tensor activation = Tensor.FromArray(new float[,] { { 3, 0, 1 }, { 0, 2, 0 }, { 1, 0, 3 } }).Reshape(1, 1, 3, 3);
+Console.WriteLine($"Pooling the 3×3 map {Grid(activation)} with a 2×2 window, stride 1:");
+Console.WriteLine($"  max pooling {Grid(activation.MaxPool2d([2, 2], [1, 1]))}   average pooling {Grid(activation.AvgPool2d([2, 2], [1, 1]))}   L2-norm pooling {Grid(new LPPool2d(2, 2, stride: 1).Forward(activation))}");
+
+// A small square tensor as [[a, b], [c, d]] with up to three decimals.
+static string Grid(Tensor t)
+{
+    int n = t.Size(-1);
+    float[] v = t.ToArray<float>();
+    return "[" + string.Join(", ", Enumerable.Range(0, v.Length / n).Select(r => "[" + string.Join(", ", v.Skip(r * n).Take(n).Select(x => x.ToString("0.###", CultureInfo.InvariantCulture))) + "]")) + "]";
+}
 
 // A signed response shown around mid-grey: 0.5 + r / (2 max |r|).
 static Tensor Signed(Tensor r)

@@ -4,12 +4,20 @@ using Nabla.Samples.Sequence;
 
 // Sequence architectures on synthetic tasks, each trained from scratch in seconds:
 //   dotnet run --project samples/Sequence -- [many-to-one|many-to-many|one-to-many|seq2seq|all] [--steps N] [--batch N]
+//   dotnet run --project samples/Sequence -- gradients     (vanishing/exploding gradients through time, clipping)
+//   dotnet run -c Release --project samples/Sequence -- tradeoffs   (LSTM vs GRU, future context, context size)
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int i = Array.IndexOf(args, "--steps");
 int? steps = i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : null;
 int j = Array.IndexOf(args, "--batch");
 int? batch = j >= 0 && j + 1 < args.Length ? int.Parse(args[j + 1], CultureInfo.InvariantCulture) : null;
+if (which is "gradients" or "tradeoffs")
+{
+    if (which == "gradients") GradientsThroughTime.Run();
+    else Tradeoffs.Run();
+    return 0;
+}
 var tasks = new (string Name, Func<TaskResult> Run)[]
 {
     ("many-to-one", () => SumThreshold.Run(steps ?? 400, batch: batch ?? 64)),
@@ -20,7 +28,7 @@ var tasks = new (string Name, Func<TaskResult> Run)[]
 var selected = tasks.Where(t => which == "all" || t.Name == which).ToList();
 if (selected.Count == 0)
 {
-    Console.Error.WriteLine($"unknown task '{which}'; choose one of: {string.Join(", ", tasks.Select(t => t.Name))}, all");
+    Console.Error.WriteLine($"unknown task '{which}'; choose one of: {string.Join(", ", tasks.Select(t => t.Name))}, all, gradients, tradeoffs");
     return 2;
 }
 foreach ((string name, Func<TaskResult> run) in selected)

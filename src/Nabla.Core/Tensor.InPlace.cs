@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using Nabla.Kernels;
 
 namespace Nabla;
 
@@ -32,12 +32,12 @@ public partial class Tensor
             switch (DType)
             {
                 case DType.Float32:
-                    if (alpha == 1) TensorPrimitives.Add(AsSpan<float>(), other.AsSpan<float>(), AsSpan<float>());
-                    else TensorPrimitives.MultiplyAdd(other.AsSpan<float>(), (float)alpha, AsSpan<float>(), AsSpan<float>());
+                    if (alpha == 1) AddOperator<float>.Invoke(AsSpan<float>(), other.AsSpan<float>(), AsSpan<float>());
+                    else Elementwise.MultiplyAdd(other.AsSpan<float>(), (float)alpha, AsSpan<float>(), AsSpan<float>());
                     return this;
                 case DType.Float64:
-                    if (alpha == 1) TensorPrimitives.Add(AsSpan<double>(), other.AsSpan<double>(), AsSpan<double>());
-                    else TensorPrimitives.MultiplyAdd(other.AsSpan<double>(), alpha, AsSpan<double>(), AsSpan<double>());
+                    if (alpha == 1) AddOperator<double>.Invoke(AsSpan<double>(), other.AsSpan<double>(), AsSpan<double>());
+                    else Elementwise.MultiplyAdd(other.AsSpan<double>(), alpha, AsSpan<double>(), AsSpan<double>());
                     return this;
             }
         }
@@ -78,14 +78,14 @@ public partial class Tensor
         CheckInPlace(op);
         if (IsContiguous && DType == DType.Float32)
         {
-            if (divide) TensorPrimitives.Divide(AsSpan<float>(), (float)value, AsSpan<float>());
-            else TensorPrimitives.Multiply(AsSpan<float>(), (float)value, AsSpan<float>());
+            if (divide) DivideOperator<float>.Invoke(AsSpan<float>(), (float)value, AsSpan<float>());
+            else MultiplyOperator<float>.Invoke(AsSpan<float>(), (float)value, AsSpan<float>());
             return this;
         }
         if (IsContiguous && DType == DType.Float64)
         {
-            if (divide) TensorPrimitives.Divide(AsSpan<double>(), value, AsSpan<double>());
-            else TensorPrimitives.Multiply(AsSpan<double>(), value, AsSpan<double>());
+            if (divide) DivideOperator<double>.Invoke(AsSpan<double>(), value, AsSpan<double>());
+            else MultiplyOperator<double>.Invoke(AsSpan<double>(), value, AsSpan<double>());
             return this;
         }
         using (GradMode.Disable()) return Assign(op, divide ? this / value : this * value);

@@ -71,6 +71,13 @@ public static class Elementwise
         for (int i = 0; i < y.Length; i++) destination[i] = TOp.Invoke(x, y[i]);
     }
 
+    /// <summary>destination[i] = x[i]·y + addend[i] (PyTorch: <c>torch.add(addend, x, alpha=y)</c>), through
+    /// TensorPrimitives in cache-sized pieces (see <see cref="CacheChunks"/>).</summary>
+    /// <exception cref="ArgumentException">The lengths differ or the destination is too short.</exception>
+    public static void MultiplyAdd<T>(ReadOnlySpan<T> x, T y, ReadOnlySpan<T> addend, Span<T> destination)
+        where T : System.Numerics.INumber<T>
+        => CacheChunks.Run(x, y, addend, destination, static (a, b, c, d) => System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(a, b, c, d));
+
     private static void CheckDestination(int needed, int available)
     {
         if (available < needed)

@@ -28,7 +28,8 @@ public readonly struct SumReducer<T> : IReduceOperator<T> where T : INumber<T>
     public static T Aggregate(ReadOnlySpan<T> x) => TensorPrimitives.Sum(x);
 
     /// <inheritdoc/>
-    public static void Combine(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Add(x, y, destination);
+    public static void Combine(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Add(a, b, d));
 }
 
 /// <summary>Π.</summary>
@@ -41,7 +42,8 @@ public readonly struct ProductReducer<T> : IReduceOperator<T> where T : INumber<
     public static T Aggregate(ReadOnlySpan<T> x) => x.IsEmpty ? T.One : TensorPrimitives.Product(x);
 
     /// <inheritdoc/>
-    public static void Combine(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Multiply(x, y, destination);
+    public static void Combine(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Multiply(a, b, d));
 }
 
 /// <summary>max (NaN-propagating). Its identity is never used: a max over no elements is an error upstream.</summary>
@@ -54,7 +56,8 @@ public readonly struct MaxReducer<T> : IReduceOperator<T> where T : INumber<T>, 
     public static T Aggregate(ReadOnlySpan<T> x) => TensorPrimitives.Max(x);
 
     /// <inheritdoc/>
-    public static void Combine(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Max(x, y, destination);
+    public static void Combine(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Max(a, b, d));
 }
 
 /// <summary>min (NaN-propagating).</summary>
@@ -67,7 +70,8 @@ public readonly struct MinReducer<T> : IReduceOperator<T> where T : INumber<T>, 
     public static T Aggregate(ReadOnlySpan<T> x) => TensorPrimitives.Min(x);
 
     /// <inheritdoc/>
-    public static void Combine(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Min(x, y, destination);
+    public static void Combine(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Min(a, b, d));
 }
 
 /// <summary>Reductions over the middle axis of a contiguous (outer, r, inner) block.</summary>

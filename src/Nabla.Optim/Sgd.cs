@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace Nabla.Optim;
 
@@ -119,7 +118,7 @@ public sealed class Sgd : Optimizer
         if (momentum == 0 && weightDecay == 0)
         {
             // Plain descent θ ← θ + (∓γ)·g is one fused multiply-add over the whole span.
-            TensorPrimitives.MultiplyAdd(grad, T.CreateChecked(maximize ? lr : -lr), param, param);
+            Kernels.Elementwise.MultiplyAdd(grad, T.CreateChecked(maximize ? lr : -lr), param, param);
             return;
         }
         T negLr = T.CreateChecked(-lr), mu = T.CreateChecked(momentum), keep = T.CreateChecked(1 - dampening);

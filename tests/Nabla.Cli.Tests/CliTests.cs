@@ -57,6 +57,21 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Patience_stops_training_the_given_number_of_epochs_after_the_best_validation_loss()
+    {
+        // With lr 0.05 the 16-unit MLP overfits the digits quickly: with --patience 3 of 40 epochs, training stops
+        // once 3 epochs in a row fail to beat the best validation loss, so the best is exactly 3 rows before the end.
+        string run = Path.Combine(_dir, "patience");
+        Assert.Equal(0, Run(Train(run, 40, "--lr", "0.05", "--patience", "3")).Code);
+        double[] val = File.ReadAllLines(Path.Combine(run, "metrics.csv")).Skip(1)
+                           .Select(l => double.Parse(l.Split(',')[2], CultureInfo.InvariantCulture)).ToArray();
+        Assert.InRange(val.Length, 4, 39);
+        int best = Array.IndexOf(val, val.Min());
+        Assert.Equal(val.Length - 1 - 3, best);
+        Assert.Contains("\"patience\": 3", File.ReadAllText(Path.Combine(run, "config.json")));
+    }
+
+    [Fact]
     public void Resumed_run_has_exactly_the_losses_of_an_uninterrupted_one()
     {
         string full = Path.Combine(_dir, "full"), split = Path.Combine(_dir, "split");

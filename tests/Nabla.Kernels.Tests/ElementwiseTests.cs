@@ -109,6 +109,50 @@ public sealed class ElementwiseTests
     [Fact] public void Minimum() => Binary<MinimumOperator<float>, MinimumOperator<double>>(-3, 3);
     [Fact] public void ReluGradient() => Binary<ReluGradientOperator<float>, ReluGradientOperator<double>>(-3, 3);
 
+    /// <summary>Lengths around the piece boundaries of <see cref="CacheChunks"/> (64 KB: 16,384 floats, 8,192
+    /// doubles): every span form must give the same values as the scalar loop across the joins.</summary>
+    [Theory]
+    [InlineData(16383)]
+    [InlineData(16384)]
+    [InlineData(16385)]
+    [InlineData(3 * 16384 + 17)]
+    public void Long_spans_run_in_pieces_and_match_the_loop(int n)
+    {
+        foreach (int offset in new[] { 0, 1 })
+        {
+            float[] x = Data<float>(n + offset, 1, -3, 3), y = Data<float>(n + offset, 2, 0.5, 3);
+            var simd = new float[n + offset];
+            var scalar = new float[n + offset];
+            AddOperator<float>.Invoke(x.AsSpan(offset), y.AsSpan(offset), simd.AsSpan(offset));
+            Elementwise.Loop<float, AddOperator<float>>(x.AsSpan(offset), y.AsSpan(offset), scalar.AsSpan(offset));
+            AssertUlps("Add pieces", scalar.AsSpan(offset), simd.AsSpan(offset), n);
+            DivideOperator<float>.Invoke(2f, y.AsSpan(offset), simd.AsSpan(offset));
+            Elementwise.Loop<float, DivideOperator<float>>(2f, y.AsSpan(offset), scalar.AsSpan(offset));
+            AssertUlps("Divide scalar-span pieces", scalar.AsSpan(offset), simd.AsSpan(offset), n);
+            SubtractOperator<float>.Invoke(x.AsSpan(offset), 0.25f, simd.AsSpan(offset));
+            Elementwise.Loop<float, SubtractOperator<float>>(x.AsSpan(offset), 0.25f, scalar.AsSpan(offset));
+            AssertUlps("Subtract span-scalar pieces", scalar.AsSpan(offset), simd.AsSpan(offset), n);
+            ExpOperator<float>.Invoke(x.AsSpan(offset), simd.AsSpan(offset));
+            Elementwise.Loop<float, ExpOperator<float>>(x.AsSpan(offset), scalar.AsSpan(offset));
+            AssertUlps("Exp pieces", scalar.AsSpan(offset), simd.AsSpan(offset), n);
+
+            double[] xd = Data<double>(n + offset, 3, -3, 3), zd = Data<double>(n + offset, 4, -3, 3);
+            var d = new double[n + offset];
+            Elementwise.MultiplyAdd<double>(xd.AsSpan(offset), -0.5, zd.AsSpan(offset), d.AsSpan(offset));
+            for (int i = offset; i < n + offset; i++) Assert.Equal(xd[i] * -0.5 + zd[i], d[i], 1e-15);
+        }
+    }
+
+    [Fact]
+    public void Long_spans_of_different_lengths_still_throw()
+    {
+        // The pieces are cut only for consistent spans; a mismatch reaches TensorPrimitives whole and fails there.
+        const int n = 5 * 16384;
+        Assert.Throws<ArgumentException>(() => AddOperator<float>.Invoke(new float[n], new float[n - 1], new float[n]));
+        Assert.Throws<ArgumentException>(() => ExpOperator<float>.Invoke(new float[n], new float[n - 1]));
+        Assert.Throws<ArgumentException>(() => Elementwise.MultiplyAdd<float>(new float[n], 1f, new float[n + 1], new float[n]));
+    }
+
     [Fact]
     public void Too_short_destination_throws()
     {

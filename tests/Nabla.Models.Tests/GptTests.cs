@@ -146,4 +146,19 @@ public sealed class GptTests
         Assert.InRange(losses[0], 1.9, 2.3);
         Assert.True(losses[^1] < 0.3, $"final loss {losses[^1]}");
     }
+    [Fact]
+    public void ContextIsBoundedByTheBlockSizeAndAttentionGrowsQuadratically()
+    {
+        // The learned position table has BlockSize rows, so 9 tokens cannot be read by a model with BlockSize 8;
+        // and the attention weights of T tokens are a T × T matrix per head (4× the entries when T doubles).
+        var model = new Gpt(Tiny, new Generator(3));
+        var e = Assert.Throws<ArgumentException>(() => _ = model.Forward(Tensor.Zeros([1, 9], DType.Int64)));
+        Assert.Contains("block size 8", e.Message);
+        var g = new Generator(4);
+        foreach (int t in new[] { 4, 8 })
+        {
+            Tensor q = Tensor.Randn([1, 2, t, 8], g);
+            Assert.Equal([1, 2, t, t], Tensor.ScaledDotProductAttentionWeights(q, q, isCausal: true).Shape);
+        }
+    }
 }

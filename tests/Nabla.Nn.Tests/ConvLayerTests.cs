@@ -112,6 +112,54 @@ public sealed class ConvLayerTests
     }
 
     [Fact]
+    public void Notes_exercise_convolution_by_hand()
+    {
+        // A 4 × 4 image and the 3 × 3 vertical-edge kernel [[1, 0, −1]] × 3 rows, stride 1, no padding: output
+        // (4 − 3 + 0)/1 + 1 = 2 per side. Each output is Σ image·kernel over its window (cross-correlation, as in
+        // deep learning): top-left (1 − 0) + (0 − 3) + (2 − 0) = 0, top-right (2 − 1) + (1 − 1) + (1 − 0) = 2,
+        // bottom-left (0 − 3) + (2 − 0) + (1 − 1) = −1, bottom-right (1 − 1) + (1 − 0) + (0 − 2) = −1.
+        Tensor image = Tensor.FromArray(new float[,] { { 1, 2, 0, 1 }, { 0, 1, 3, 1 }, { 2, 1, 0, 0 }, { 1, 0, 1, 2 } }).Reshape(1, 1, 4, 4);
+        Tensor kernel = Tensor.FromArray(new float[,] { { 1, 0, -1 }, { 1, 0, -1 }, { 1, 0, -1 } }).Reshape(1, 1, 3, 3);
+        Assert.Equal([0f, 2f, -1f, -1f], image.Conv2d(kernel).ToArray<float>());
+        // The same map under L2-norm pooling (p = 2, 2 × 2, stride 1) of the notes' pooling exercise:
+        // √(3² + 0 + 0 + 2²) = √13, √(0 + 1 + 2² + 0) = √5, √5, √13.
+        Tensor map = Tensor.FromArray(new float[,] { { 3, 0, 1 }, { 0, 2, 0 }, { 1, 0, 3 } }).Reshape(1, 1, 3, 3);
+        float[] l2 = new LPPool2d(2, 2, stride: 1).Forward(map).ToArray<float>();
+        float[] expected = [MathF.Sqrt(13), MathF.Sqrt(5), MathF.Sqrt(5), MathF.Sqrt(13)];
+        for (int i = 0; i < 4; i++) Assert.Equal(expected[i], l2[i], 1e-6f);
+    }
+
+    [Fact]
+    public void Deeper_layers_see_larger_windows_of_the_input()
+    {
+        // Filter hierarchy: LeNet's first conv (5 × 5, pad 2) sees 5 × 5 input pixels; after a 2 × 2 pool and the
+        // second 5 × 5 conv, one output sees 14 × 14. Output (3, 3) of conv2 reads pooled cells 3..7, i.e. conv1
+        // cells 6..15, i.e. input pixels 6 − 2 .. 15 + 2 = 4..17 (with average pooling every path carries weight,
+        // so the gradient is non-zero on exactly that square).
+        var g = new Generator(4);
+        var conv1 = new Conv2d(1, 6, 5, padding: 2, generator: g, dtype: DType.Float64);
+        var conv2 = new Conv2d(6, 16, 5, generator: g, dtype: DType.Float64);
+        Tensor x = Tensor.Rand([1, 1, 28, 28], g, DType.Float64).RequireGrad();
+        Tensor first = conv1.Forward(x);
+        first.Select(1, 0).Select(1, 10).Select(1, 10).Sum().Backward();
+        Assert.Equal((8, 12, 8, 12), Support(x.Grad!));
+        Tensor y = Tensor.Rand([1, 1, 28, 28], g, DType.Float64).RequireGrad();
+        conv2.Forward(new AvgPool2d(2).Forward(conv1.Forward(y))).Select(1, 0).Select(1, 3).Select(1, 3).Sum().Backward();
+        Assert.Equal((4, 17, 4, 17), Support(y.Grad!));
+    }
+
+    // The bounding rows and columns of a (1, 1, H, W) gradient's non-zero entries, and a check that they fill it.
+    private static (int, int, int, int) Support(Tensor grad)
+    {
+        double[] v = grad.ToArray<double>();
+        int w = grad.Size(3);
+        int[] idx = Enumerable.Range(0, v.Length).Where(i => v[i] != 0).ToArray();
+        (int r0, int r1, int c0, int c1) = (idx.Min(i => i / w), idx.Max(i => i / w), idx.Min(i => i % w), idx.Max(i => i % w));
+        Assert.Equal((r1 - r0 + 1) * (c1 - c0 + 1), idx.Length);
+        return (r0, r1, c0, c1);
+    }
+
+    [Fact]
     public void Convolution_is_equivariant_to_translation()
     {
         // Shared weights: shifting the input by (1, 2) shifts the output by (1, 2) (away from the borders, where

@@ -147,6 +147,48 @@ public sealed class RecurrentTests
     }
 
     [Fact]
+    public void Relu_rnn_gradients_explode_over_40_steps_and_clipping_rescales_them()
+    {
+        // One unit, x_0 = 0.5 then zeros, L = h_39. ReLU RNN with W_ih = 1, W_hh = 1.5, no bias: h_t = 1.5^t · 0.5 > 0,
+        // so ReLU is the identity and dL/dx_0 = 1.5³⁹ ≈ 7.3718e6 exactly (up to rounding), and
+        // dL/dW_hh = Σ_{t=1..39} 1.5^(39−t)·h_{t−1} = 39 · 1.5³⁸ · 0.5 ≈ 9.5843e7, dL/dW_ih = 1.5³⁹ · 0.5.
+        // ClipGradNorm(max 1) returns the total norm before clipping and leaves a gradient of norm 1.
+        var xs = new double[40];
+        xs[0] = 0.5;
+        Tensor x = Tensor.FromArray(xs, 40, 1, 1).RequireGrad();
+        var rnn = new Rnn(1, 1, nonlinearity: Nonlinearity.Relu, bias: false, dtype: DType.Float64);
+        rnn.LoadStateDict(new Dictionary<string, Tensor>
+        {
+            ["weight_ih_l0"] = Tensor.FromArray(new double[,] { { 1 } }), ["weight_hh_l0"] = Tensor.FromArray(new double[,] { { 1.5 } }),
+        });
+        rnn.Forward(x).Output.Select(0, 39).Sum().Backward();
+        Assert.Equal(Math.Pow(1.5, 39), x.Grad!.ToArray<double>()[0], 1e-6);
+        double whh = 39 * Math.Pow(1.5, 38) * 0.5, wih = Math.Pow(1.5, 39) * 0.5;
+        double norm = Nabla.Optim.ClipGrad.ClipGradNorm(rnn.Parameters(), maxNorm: 1.0);
+        Assert.Equal(Math.Sqrt(whh * whh + wih * wih), norm, 1e-3);
+        double after = Math.Sqrt(rnn.Parameters().Sum(p => p.Grad!.Square().Sum().Item<double>()));
+        Assert.Equal(1.0, after, 1e-6);
+    }
+
+    [Fact]
+    public void Only_a_bidirectional_lstm_sees_future_inputs()
+    {
+        // Output step 0 of a forward-only LSTM is a function of x_0 alone, so d output[0] / d x[9] is exactly 0; the
+        // reverse direction of a bidirectional LSTM reaches step 0 from x_9 through 9 recurrent steps (non-zero).
+        var g = new Generator(21);
+        Tensor seq = Tensor.Randn([1, 10, 4], g, DType.Float64);
+        double Reach(bool bidirectional)
+        {
+            var lstm = new Lstm(4, 4, batchFirst: true, bidirectional: bidirectional, dtype: DType.Float64, generator: g);
+            Tensor x = seq.Clone().RequireGrad();
+            lstm.Forward(x).Output.Select(1, 0).Sum().Backward();
+            return x.Grad!.Select(1, 9).Abs().Sum().Item<double>();
+        }
+        Assert.Equal(0.0, Reach(false));
+        Assert.True(Reach(true) > 1e-6);
+    }
+
+    [Fact]
     public void Gradients_of_every_layer_pass_a_float64_gradcheck()
     {
         Tensor x = Tensor.Rand([4, 2, 3], generator: new Generator(8)).To(DType.Float64);

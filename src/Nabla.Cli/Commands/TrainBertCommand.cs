@@ -24,77 +24,64 @@ internal static class TrainBertCommand
         var steps = new Option<int>("--steps") { Description = "Masked-LM pre-training steps", DefaultValueFactory = _ => 200 };
         var finetune = new Option<int>("--finetune-steps") { Description = "Next-sentence fine-tuning steps", DefaultValueFactory = _ => 100 };
         var block = new Option<int>("--block") { Description = "Sequence length ([CLS] A [SEP] B [SEP])", DefaultValueFactory = _ => 64 };
-        var layers = new Option<int>("--layers") { Description = "Encoder layers", DefaultValueFactory = _ => 2 };
-        var heads = new Option<int>("--heads") { Description = "Attention heads", DefaultValueFactory = _ => 4 };
-        var embd = new Option<int>("--embd") { Description = "Width", DefaultValueFactory = _ => 128 };
-        var batch = new Option<int>("--batch") { Description = "Pairs per step", DefaultValueFactory = _ => 32 };
-        var lr = new Option<double>("--lr") { Description = "AdamW learning rate", DefaultValueFactory = _ => 1e-3 };
-        var seed = new Option<long>("--seed") { Description = "Seed", DefaultValueFactory = _ => 0L };
-        var threads = new Option<int?>("--threads") { Description = "Worker threads" };
-        var output = new Option<string?>("--out") { Description = "Run directory (default: runs/<time>-bert-<file>)" };
+        var shared = new ModelTrainOptions(new("bert", 2, "Encoder layers", 128, "Width", 32, "Pairs per step", 1e-3, "AdamW", "<file>"));
         var command = new Command("bert", "Pre-train a BERT (masked LM) on a text file, fine-tune a next-sentence classifier, write a run directory")
         {
-            text, steps, finetune, block, layers, heads, embd, batch, lr, seed, threads, output,
+            text, steps, finetune, block,
         };
+        shared.AddTo(command);
         command.SetAction(parse =>
         {
-            if (parse.GetValue(threads) is int t) Threading.NumThreads = t;
             string file = parse.GetValue(text)!;
             if (!File.Exists(file)) throw new IOException($"--text: file '{file}' does not exist.");
-            int nSteps = parse.GetValue(steps), nFine = parse.GetValue(finetune), nBatch = parse.GetValue(batch), t2 = parse.GetValue(block);
+            int nSteps = parse.GetValue(steps), nFine = parse.GetValue(finetune), nBatch = parse.GetValue(shared.Batch), t2 = parse.GetValue(block);
             if (nSteps < 0 || nFine <= 0 || nBatch <= 0) throw new ArgumentException($"--steps must be ≥ 0, --finetune-steps and --batch positive (got {nSteps}, {nFine}, {nBatch}).");
-            string runDir = parse.GetValue(output) ?? Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-bert-{Path.GetFileNameWithoutExtension(file)}");
+            string runDir = shared.Start(parse, Path.GetFileNameWithoutExtension(file));
+            double learningRate = parse.GetValue(shared.Lr);
             string corpus = File.ReadAllText(file);
             string[] lines = corpus.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var tok = new BertTokenizer(CharTokenizer.FromText(string.Concat(lines)));
             var data = new BertData(tok, lines);
             int trainLines = (int)(0.9 * data.Count);
             if (data.Count - trainLines < 2) throw new ArgumentException($"--text: '{file}' has {data.Count} lines; at least 20 are needed for a 90/10 split.");
-            long s = parse.GetValue(seed);
-            var config = new BertConfig(tok.VocabSize, t2, parse.GetValue(embd), parse.GetValue(layers), parse.GetValue(heads), 4 * parse.GetValue(embd));
+            long s = parse.GetValue(shared.Seed);
+            int width = parse.GetValue(shared.Embd);
+            var config = new BertConfig(tok.VocabSize, t2, width, parse.GetValue(shared.Layers), parse.GetValue(shared.Heads), 4 * width);
             var bert = new Bert(config, new Generator(s));
             var clf = new BertClassifier(bert, 2, new Generator(s + 1));
             var g = new Generator(s + 2);
-            Directory.CreateDirectory(runDir);
             var json = new JsonObject
             {
                 ["model"] = "bert", ["vocab_size"] = config.VocabSize, ["max_position"] = config.MaxPosition, ["hidden"] = config.Hidden,
                 ["layers"] = config.Layers, ["heads"] = config.Heads, ["intermediate"] = config.Intermediate, ["text"] = Path.GetFullPath(file),
-                ["steps"] = nSteps, ["finetune_steps"] = nFine, ["batch"] = nBatch, ["lr"] = parse.GetValue(lr), ["seed"] = s,
+                ["steps"] = nSteps, ["finetune_steps"] = nFine, ["batch"] = nBatch, ["lr"] = learningRate, ["seed"] = s,
             };
-            AtomicFile.WriteAllText(Path.Combine(runDir, "config.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            ModelTrainOptions.WriteConfig(runDir, json);
             tok.Chars.Save(Path.Combine(runDir, "tokenizer.json"));
             AnsiConsole.MarkupLine($"[bold]bert[/] on [bold]{Markup.Escape(file)}[/]: {data.Count:N0} lines ({trainLines:N0} train), vocabulary {tok.VocabSize} " +
                                    $"(4 specials); {clf.Parameters().Sum(p => p.NumEl):N0} parameters; {Threading.NumThreads} threads");
             var rows = new List<StepRow>();
             var clock = Stopwatch.StartNew();
             void Phase(string name, int count, Optimizer opt, Func<BertBatch, Tensor> lossOf) =>
-                AnsiConsole.Progress().AutoClear(true)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                    .Start(ctx =>
-                    {
-                        ProgressTask task = ctx.AddTask(name, maxValue: count);
-                        for (int i = 0; i < count; i++)
-                        {
-                            Tensor loss = lossOf(data.Sample(nBatch, t2, g, 0, trainLines));
-                            opt.ZeroGrad();
-                            loss.Backward();
-                            opt.Step();
-                            rows.Add(new StepRow(rows.Count + 1, loss.Item<float>(), double.NaN, clock.Elapsed.TotalSeconds));
-                            task.Increment(1);
-                            task.Description = $"{name}  loss {rows[^1].TrainLoss:F4}";
-                        }
-                    });
+                ModelTrainOptions.Progress(name, count, _ =>
+                {
+                    Tensor loss = lossOf(data.Sample(nBatch, t2, g, 0, trainLines));
+                    opt.ZeroGrad();
+                    loss.Backward();
+                    opt.Step();
+                    rows.Add(new StepRow(rows.Count + 1, loss.Item<float>(), double.NaN, clock.Elapsed.TotalSeconds));
+                    return $"{name}  loss {rows[^1].TrainLoss:F4}";
+                });
             if (nSteps > 0)
             {
-                Phase("masked LM", nSteps, new AdamW(bert.Parameters(), lr: parse.GetValue(lr)), b =>
+                Phase("masked LM", nSteps, new AdamW(bert.Parameters(), lr: learningRate), b =>
                 {
                     (Tensor inputs, Tensor labels) = BertData.MaskTokens(b.Ids, tok.VocabSize, g);
                     return bert.MlmLoss(inputs, b.Segments, b.PaddingMask, labels);
                 });
                 AnsiConsole.MarkupLine($"masked-LM loss {rows.Take(10).Average(r => r.TrainLoss):F4} (first 10 steps) → {rows.TakeLast(10).Average(r => r.TrainLoss):F4} (last 10)");
             }
-            Phase("next sentence", nFine, new AdamW(clf.Parameters(), lr: parse.GetValue(lr)), b => F.CrossEntropy(clf.Forward(b.Ids, b.Segments, b.PaddingMask), b.IsNext));
+            Phase("next sentence", nFine, new AdamW(clf.Parameters(), lr: learningRate), b => F.CrossEntropy(clf.Forward(b.Ids, b.Segments, b.PaddingMask), b.IsNext));
 
             BertBatch test = data.Sample(512, t2, new Generator(s + 3), trainLines, data.Count - trainLines);
             double accuracy;

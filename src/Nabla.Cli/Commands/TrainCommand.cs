@@ -5,6 +5,7 @@ using Nabla.IO;
 using Nabla.Learn;
 using Nabla.Learn.Training;
 using Nabla.Nn;
+using Nabla.Optim;
 using Spectre.Console;
 
 namespace Nabla.Cli.Commands;
@@ -38,12 +39,13 @@ internal static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its checkpoint" };
         var noHeader = new Option<bool>("--no-header") { Description = "The CSV has no header row" };
         var labelColumn = new Option<int>("--label-column") { Description = "CSV label column (negative counts from the end)", DefaultValueFactory = _ => -1 };
+        var patience = new Option<int>("--patience") { Description = "Stop early once the validation loss has not improved for this many epochs (0: train all epochs)", DefaultValueFactory = _ => 0 };
         var augment = new Option<bool>("--augment") { Description = "Augment the training images each epoch (seeded): crop+flip (fashion-mnist), crop (mnist), ±1-pixel shifts (digits)" };
 
         var command = new Command("train", "Train a classifier and write a run directory")
         {
             model, hidden, activation, dataset, dataDir, epochs, batch, optimizer, lr, momentum, weightDecay, scheduler, seed,
-            threads, output, resume, noHeader, labelColumn, augment,
+            threads, output, resume, noHeader, labelColumn, augment, patience,
         };
         command.Subcommands.Add(TrainGptCommand.Create());
         command.Subcommands.Add(TrainBertCommand.Create());
@@ -80,6 +82,7 @@ internal static class TrainCommand
                     Scheduler = parse.GetValue(scheduler)!,
                     Seed = parse.GetValue(seed),
                     Augment = parse.GetValue(augment),
+                    Patience = parse.GetValue(patience),
                 };
                 runDir = parse.GetValue(output) ?? Path.Combine("runs",
                     $"{DateTime.Now:yyyyMMdd-HHmmss}-{config.Model}-{Path.GetFileNameWithoutExtension(config.Dataset)}");
@@ -105,8 +108,8 @@ internal static class TrainCommand
 
     private static int Run(RunConfig config, string runDir, bool resuming)
     {
-        if (config.Epochs <= 0 || config.BatchSize <= 0)
-            throw new ArgumentException($"--epochs and --batch-size must be positive (got {config.Epochs} and {config.BatchSize}).");
+        if (config.Epochs <= 0 || config.BatchSize <= 0 || config.Patience < 0)
+            throw new ArgumentException($"--epochs and --batch-size must be positive and --patience non-negative (got {config.Epochs}, {config.BatchSize} and {config.Patience}).");
         if (config.Augment) Augmentation.Side(config);
         RunData data = RunData.Load(config);
         config = config with
@@ -132,7 +135,10 @@ internal static class TrainCommand
         AnsiConsole.WriteLine(model.ToString());
         AnsiConsole.MarkupLine($"{"epoch",6} {"train loss",11} {"val loss",9} {"val acc",8} {"lr",9} {"time",7} {"samples/s",10}");
         var train = new Nabla.Data.TensorDataset(data.TrainX, data.TrainY);
-        while (trainer.Epoch < config.Epochs)
+        // Early stopping watches the validation loss; a resumed run replays its history so the count carries over.
+        EarlyStopping? stopper = config.Patience > 0 ? new EarlyStopping(config.Patience) : null;
+        foreach (EpochResult past in trainer.History) stopper?.Step(past.ValidationLoss);
+        while (trainer.Epoch < config.Epochs && stopper?.ShouldStop != true)
         {
             if (config.Augment) train = new Nabla.Data.TensorDataset(Augmentation.Apply(data.TrainX, config, trainer.Epoch), data.TrainY);
             EpochResult r = AnsiConsole.Progress()
@@ -152,6 +158,8 @@ internal static class TrainCommand
             AnsiConsole.MarkupLine($"{r.Epoch,6} {r.TrainLoss,11:F4} {r.ValidationLoss,9:F4} {r.ValidationAccuracy,8:P2} {r.LearningRate,9:G3} {r.Seconds,6:F2}s {data.TrainX.Shape[0] / r.Seconds,10:N0}");
             trainer.SaveCheckpoint(checkpoint, new Dictionary<string, string> { ["config"] = config.ToJson() });
             AtomicFile.WriteAllText(Path.Combine(runDir, "metrics.csv"), Reports.MetricsCsv(trainer.History));
+            if (stopper?.Step(r.ValidationLoss) == true)
+                AnsiConsole.MarkupLine($"Early stop after epoch {r.Epoch}: no validation-loss improvement for {config.Patience} epochs (best {stopper.Best:F4} at epoch {stopper.BestEpoch + 1}).");
         }
 
         Tensor predictions = trainer.Predict(data.TestX);

@@ -21,30 +21,23 @@ internal static class TrainGptCommand
         var text = new Option<string>("--text") { Description = "UTF-8 text file to train on", Required = true };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps", DefaultValueFactory = _ => 300 };
         var block = new Option<int>("--block") { Description = "Context length (tokens)", DefaultValueFactory = _ => 128 };
-        var layers = new Option<int>("--layers") { Description = "Transformer blocks", DefaultValueFactory = _ => 4 };
-        var heads = new Option<int>("--heads") { Description = "Attention heads", DefaultValueFactory = _ => 4 };
-        var embd = new Option<int>("--embd") { Description = "Embedding width", DefaultValueFactory = _ => 128 };
-        var batch = new Option<int>("--batch") { Description = "Sequences per step", DefaultValueFactory = _ => 32 };
-        var lr = new Option<double>("--lr") { Description = "AdamW learning rate", DefaultValueFactory = _ => 3e-4 };
         var tokenizer = new Option<string>("--tokenizer") { Description = "char, or bpe (byte-level, trained on the text)", DefaultValueFactory = _ => "char" };
         tokenizer.AcceptOnlyFromAmong("char", "bpe");
         var vocab = new Option<int>("--vocab") { Description = "BPE vocabulary size (with --tokenizer bpe)", DefaultValueFactory = _ => 512 };
         var evalEvery = new Option<int>("--eval-every") { Description = "Steps between validation losses", DefaultValueFactory = _ => 50 };
-        var seed = new Option<long>("--seed") { Description = "Seed for initialisation and batches", DefaultValueFactory = _ => 0L };
-        var threads = new Option<int?>("--threads") { Description = "Worker threads (default: NABLA_NUM_THREADS or the core count)" };
-        var output = new Option<string?>("--out") { Description = "Run directory (default: runs/<time>-gpt-<file>)" };
+        var shared = new ModelTrainOptions(new("gpt", 4, "Transformer blocks", 128, "Embedding width", 32, "Sequences per step", 3e-4, "AdamW", "<file>"));
         var command = new Command("gpt", "Train a GPT language model on a text file and write a run directory")
         {
-            text, steps, block, layers, heads, embd, batch, lr, tokenizer, vocab, evalEvery, seed, threads, output,
+            text, steps, block, tokenizer, vocab, evalEvery,
         };
+        shared.AddTo(command);
         command.SetAction(parse =>
         {
-            if (parse.GetValue(threads) is int t) Threading.NumThreads = t;
             string file = parse.GetValue(text)!;
-            string runDir = parse.GetValue(output) ?? Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-gpt-{Path.GetFileNameWithoutExtension(file)}");
+            string runDir = shared.Start(parse, Path.GetFileNameWithoutExtension(file));
             return Run(file, runDir, parse.GetValue(tokenizer)!, parse.GetValue(vocab), parse.GetValue(steps), parse.GetValue(block),
-                       parse.GetValue(layers), parse.GetValue(heads), parse.GetValue(embd), parse.GetValue(batch), parse.GetValue(lr),
-                       parse.GetValue(evalEvery), parse.GetValue(seed));
+                       parse.GetValue(shared.Layers), parse.GetValue(shared.Heads), parse.GetValue(shared.Embd), parse.GetValue(shared.Batch),
+                       parse.GetValue(shared.Lr), parse.GetValue(evalEvery), parse.GetValue(shared.Seed));
         });
         return command;
     }
@@ -64,9 +57,8 @@ internal static class TrainGptCommand
         var opt = new AdamW(model.Parameters(), lr: lr);
         var g = new Generator(seed + 1);
 
-        Directory.CreateDirectory(runDir);
         JsonObject json = ConfigJson(config, tokenizerKind, file, steps, batch, lr, seed);
-        AtomicFile.WriteAllText(Path.Combine(runDir, "config.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        ModelTrainOptions.WriteConfig(runDir, json);
         tok.Save(Path.Combine(runDir, "tokenizer.json"));
         AnsiConsole.MarkupLine($"[bold]gpt[/] on [bold]{Markup.Escape(file)}[/]: {train.Length:N0} train / {val.Length:N0} validation tokens, " +
                                $"{tokenizerKind} vocabulary {tok.VocabSize}; {model.Parameters().Sum(p => p.NumEl):N0} parameters; " +
@@ -74,27 +66,20 @@ internal static class TrainGptCommand
 
         var rows = new List<StepRow>();
         var clock = Stopwatch.StartNew();
-        AnsiConsole.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                ProgressTask task = ctx.AddTask("training", maxValue: steps);
-                for (int step = 1; step <= steps; step++)
-                {
-                    (Tensor x, Tensor y) = train.RandomBatch(batch, block, g);
-                    Tensor loss = model.Loss(x, y);
-                    opt.ZeroGrad();
-                    loss.Backward();
-                    opt.Step();
-                    double vl = step % evalEvery == 0 || step == steps ? ValidationLoss(model, val, block, batch) : double.NaN;
-                    rows.Add(new StepRow(step, loss.Item<float>(), vl, clock.Elapsed.TotalSeconds));
-                    task.Value = step;
-                    double tokensPerS = (double)step * batch * block / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                    task.Description = $"step {step}/{steps}  loss {rows[^1].TrainLoss:F3}  {tokensPerS:N0} tokens/s";
-                    if (!double.IsNaN(vl)) AnsiConsole.MarkupLine($"step {step,6}  train loss {rows[^1].TrainLoss:F4}  val loss {vl:F4}  {clock.Elapsed.TotalSeconds:F1}s");
-                }
-            });
+        ModelTrainOptions.Progress("training", steps, i =>
+        {
+            int step = i + 1;
+            (Tensor x, Tensor y) = train.RandomBatch(batch, block, g);
+            Tensor loss = model.Loss(x, y);
+            opt.ZeroGrad();
+            loss.Backward();
+            opt.Step();
+            double vl = step % evalEvery == 0 || step == steps ? ValidationLoss(model, val, block, batch) : double.NaN;
+            rows.Add(new StepRow(step, loss.Item<float>(), vl, clock.Elapsed.TotalSeconds));
+            if (!double.IsNaN(vl)) AnsiConsole.MarkupLine($"step {step,6}  train loss {rows[^1].TrainLoss:F4}  val loss {vl:F4}  {clock.Elapsed.TotalSeconds:F1}s");
+            double tokensPerS = (double)step * batch * block / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+            return $"step {step}/{steps}  loss {rows[^1].TrainLoss:F3}  {tokensPerS:N0} tokens/s";
+        });
 
         SafeTensors.Save(Path.Combine(runDir, "model.safetensors"), model.StateDict(), new Dictionary<string, string> { ["config"] = json.ToJsonString() });
         AtomicFile.WriteAllText(Path.Combine(runDir, "metrics.csv"), StepReports.Csv(rows));

@@ -22,24 +22,19 @@ internal static class TrainVitCommand
         var epochs = new Option<int>("--epochs") { Description = "Epochs", DefaultValueFactory = _ => 1 };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N training images" };
         var testLimit = new Option<int?>("--test-limit") { Description = "Evaluate on only the first N test images" };
-        var batch = new Option<int>("--batch") { Description = "Images per step", DefaultValueFactory = _ => 128 };
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 1e-3 };
-        var dim = new Option<int>("--embd") { Description = "Token width", DefaultValueFactory = _ => 64 };
-        var layers = new Option<int>("--layers") { Description = "Encoder layers", DefaultValueFactory = _ => 2 };
-        var heads = new Option<int>("--heads") { Description = "Attention heads", DefaultValueFactory = _ => 4 };
-        var seed = new Option<long>("--seed") { Description = "Seed for initialisation and shuffling", DefaultValueFactory = _ => 0L };
-        var threads = new Option<int?>("--threads") { Description = "Worker threads" };
-        var output = new Option<string?>("--out") { Description = "Run directory (default: runs/<time>-vit-fashion-mnist)" };
+        var shared = new ModelTrainOptions(new("vit", 2, "Encoder layers", 64, "Token width", 128, "Images per step", 1e-3, "Adam", "fashion-mnist"));
         var command = new Command("vit", "Train a Vision Transformer on Fashion-MNIST and write a run directory")
         {
-            dataDir, epochs, limit, testLimit, batch, lr, dim, layers, heads, seed, threads, output,
+            dataDir, epochs, limit, testLimit,
         };
+        shared.AddTo(command);
         command.SetAction(parse =>
         {
-            if (parse.GetValue(threads) is int t) Threading.NumThreads = t;
-            int nEpochs = parse.GetValue(epochs), nBatch = parse.GetValue(batch);
+            int nEpochs = parse.GetValue(epochs), nBatch = parse.GetValue(shared.Batch);
             if (nEpochs <= 0 || nBatch <= 0) throw new ArgumentException($"--epochs and --batch must be positive (got {nEpochs}, {nBatch}).");
-            string runDir = parse.GetValue(output) ?? Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-vit-fashion-mnist");
+            string runDir = shared.Start(parse, "fashion-mnist");
+            int dim = parse.GetValue(shared.Embd), layers = parse.GetValue(shared.Layers), heads = parse.GetValue(shared.Heads);
+            double lr = parse.GetValue(shared.Lr);
             (Tensor trainImages, Tensor trainLabels) = FashionMnist.Load(train: true, parse.GetValue(dataDir));
             (Tensor testImages, Tensor testLabels) = FashionMnist.Load(train: false, parse.GetValue(dataDir));
             int n = Math.Min(parse.GetValue(limit) ?? trainImages.Shape[0], trainImages.Shape[0]);
@@ -47,20 +42,19 @@ internal static class TrainVitCommand
             int nTest = Math.Min(parse.GetValue(testLimit) ?? testImages.Shape[0], testImages.Shape[0]);
             Tensor xte = testImages.Narrow(0, 0, nTest).Reshape(-1, 1, 28, 28).Contiguous().DivInPlace(255);
             testLabels = testLabels.Narrow(0, 0, nTest);
-            long s = parse.GetValue(seed);
-            var model = new VisionTransformer(dim: parse.GetValue(dim), depth: parse.GetValue(layers), heads: parse.GetValue(heads), mlpDim: 2 * parse.GetValue(dim), generator: new Generator(s));
-            var opt = new Adam(model.Parameters(), parse.GetValue(lr));
+            long s = parse.GetValue(shared.Seed);
+            var model = new VisionTransformer(dim: dim, depth: layers, heads: heads, mlpDim: 2 * dim, generator: new Generator(s));
+            var opt = new Adam(model.Parameters(), lr);
             var g = new Generator(s + 1);
             var config = new JsonObject
             {
-                ["model"] = "vit", ["image_size"] = 28, ["patch_size"] = 7, ["dim"] = parse.GetValue(dim), ["depth"] = parse.GetValue(layers),
-                ["heads"] = parse.GetValue(heads), ["mlp_dim"] = 2 * parse.GetValue(dim), ["epochs"] = nEpochs, ["train_images"] = n,
-                ["batch"] = nBatch, ["lr"] = parse.GetValue(lr), ["seed"] = s,
+                ["model"] = "vit", ["image_size"] = 28, ["patch_size"] = 7, ["dim"] = dim, ["depth"] = layers,
+                ["heads"] = heads, ["mlp_dim"] = 2 * dim, ["epochs"] = nEpochs, ["train_images"] = n,
+                ["batch"] = nBatch, ["lr"] = lr, ["seed"] = s,
             };
-            Directory.CreateDirectory(runDir);
-            AtomicFile.WriteAllText(Path.Combine(runDir, "config.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            ModelTrainOptions.WriteConfig(runDir, config);
             AnsiConsole.MarkupLine($"[bold]vit[/] on Fashion-MNIST: {n:N0} train / {xte.Shape[0]:N0} test images, 16 patches of 7×7 + [[CLS]]; " +
-                                   $"{model.Parameters().Sum(p => p.NumEl):N0} parameters; Adam lr {parse.GetValue(lr)}; {Threading.NumThreads} threads");
+                                   $"{model.Parameters().Sum(p => p.NumEl):N0} parameters; Adam lr {lr}; {Threading.NumThreads} threads");
             var rows = new List<StepRow>();
             var epochLines = new List<string> { "epoch,train_loss,test_accuracy,seconds" };
             int steps = (n + nBatch - 1) / nBatch, step = 0;
@@ -70,25 +64,19 @@ internal static class TrainVitCommand
             {
                 double sum = 0;
                 Tensor perm = Tensor.RandPerm(n, g);
-                AnsiConsole.Progress().AutoClear(true)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                    .Start(ctx =>
-                    {
-                        ProgressTask task = ctx.AddTask($"epoch {epoch}/{nEpochs}", maxValue: steps);
-                        for (int i = 0; i < n; i += nBatch)
-                        {
-                            Tensor idx = perm.Narrow(0, i, Math.Min(nBatch, n - i));
-                            Tensor loss = F.CrossEntropy(model.Forward(xtr.IndexSelect(0, idx)), ytr.IndexSelect(0, idx));
-                            opt.ZeroGrad();
-                            loss.Backward();
-                            opt.Step();
-                            float l = loss.Item<float>();
-                            sum += l;
-                            rows.Add(new StepRow(++step, l, double.NaN, clock.Elapsed.TotalSeconds));
-                            task.Increment(1);
-                            task.Description = $"epoch {epoch}/{nEpochs}  loss {l:F4}";
-                        }
-                    });
+                ModelTrainOptions.Progress($"epoch {epoch}/{nEpochs}", steps, b =>
+                {
+                    int i = b * nBatch;
+                    Tensor idx = perm.Narrow(0, i, Math.Min(nBatch, n - i));
+                    Tensor loss = F.CrossEntropy(model.Forward(xtr.IndexSelect(0, idx)), ytr.IndexSelect(0, idx));
+                    opt.ZeroGrad();
+                    loss.Backward();
+                    opt.Step();
+                    float l = loss.Item<float>();
+                    sum += l;
+                    rows.Add(new StepRow(++step, l, double.NaN, clock.Elapsed.TotalSeconds));
+                    return $"epoch {epoch}/{nEpochs}  loss {l:F4}";
+                });
                 accuracy = Accuracy(model, xte, testLabels);
                 epochLines.Add(FormattableString.Invariant($"{epoch},{sum / steps:R},{accuracy:R},{clock.Elapsed.TotalSeconds:F3}"));
                 AnsiConsole.MarkupLine($"epoch {epoch}: train loss {sum / steps:F4}, test accuracy [bold green]{accuracy:P2}[/], {clock.Elapsed.TotalSeconds:F1}s");

@@ -24,6 +24,7 @@ internal sealed record RunConfig
     public string Scheduler { get; init; } = "none";
     public long Seed { get; init; }
     public bool Augment { get; init; }
+    public int Patience { get; init; }
     public double ValFraction { get; init; } = 0.1;
     public double TestFraction { get; init; } = 0.2;
     public int Features { get; init; }

@@ -9,63 +9,84 @@ namespace Nabla.Kernels;
 public readonly struct AddOperator<T> : IBinaryOperator<T> where T : INumber<T>
 {
     public static T Invoke(T x, T y) => x + y;
-    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Add(x, y, destination);
-    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> destination) => TensorPrimitives.Add(x, y, destination);
-    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Add(y, x, destination);
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Add(a, b, d));
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Add(a, b, d));
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(y, x, destination, static (b, a, d) => TensorPrimitives.Add(b, a, d));
 }
 
 /// <summary>x − y.</summary>
 public readonly struct SubtractOperator<T> : IBinaryOperator<T> where T : INumber<T>
 {
     public static T Invoke(T x, T y) => x - y;
-    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Subtract(x, y, destination);
-    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> destination) => TensorPrimitives.Subtract(x, y, destination);
-    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Subtract(x, y, destination);
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Subtract(a, b, d));
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Subtract(a, b, d));
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Subtract(a, b, d));
 }
 
 /// <summary>x · y.</summary>
 public readonly struct MultiplyOperator<T> : IBinaryOperator<T> where T : INumber<T>
 {
     public static T Invoke(T x, T y) => x * y;
-    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Multiply(x, y, destination);
-    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> destination) => TensorPrimitives.Multiply(x, y, destination);
-    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Multiply(y, x, destination);
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Multiply(a, b, d));
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Multiply(a, b, d));
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(y, x, destination, static (b, a, d) => TensorPrimitives.Multiply(b, a, d));
 }
 
 /// <summary>x / y.</summary>
 public readonly struct DivideOperator<T> : IBinaryOperator<T> where T : INumber<T>
 {
     public static T Invoke(T x, T y) => x / y;
-    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Divide(x, y, destination);
-    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> destination) => TensorPrimitives.Divide(x, y, destination);
-    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Divide(x, y, destination);
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Divide(a, b, d));
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Divide(a, b, d));
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Divide(a, b, d));
 }
 
 /// <summary>xʸ.</summary>
 public readonly struct PowOperator<T> : IBinaryOperator<T> where T : IFloatingPointIeee754<T>
 {
     public static T Invoke(T x, T y) => T.Pow(x, y);
-    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Pow(x, y, destination);
-    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> destination) => TensorPrimitives.Pow(x, y, destination);
-    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Pow(x, y, destination);
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Pow(a, b, d));
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Pow(a, b, d));
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Pow(a, b, d));
 }
 
 /// <summary>max(x, y), NaN-propagating (PyTorch's <c>torch.maximum</c>).</summary>
 public readonly struct MaximumOperator<T> : IBinaryOperator<T> where T : INumber<T>
 {
     public static T Invoke(T x, T y) => T.Max(x, y);
-    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Max(x, y, destination);
-    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> destination) => TensorPrimitives.Max(x, y, destination);
-    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Max(y, x, destination);
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Max(a, b, d));
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Max(a, b, d));
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(y, x, destination, static (b, a, d) => TensorPrimitives.Max(b, a, d));
 }
 
 /// <summary>min(x, y), NaN-propagating (PyTorch's <c>torch.minimum</c>).</summary>
 public readonly struct MinimumOperator<T> : IBinaryOperator<T> where T : INumber<T>
 {
     public static T Invoke(T x, T y) => T.Min(x, y);
-    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Min(x, y, destination);
-    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> destination) => TensorPrimitives.Min(x, y, destination);
-    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> destination) => TensorPrimitives.Min(y, x, destination);
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Min(a, b, d));
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> destination)
+        => CacheChunks.Run(x, y, destination, static (a, b, d) => TensorPrimitives.Min(a, b, d));
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> destination)
+        => CacheChunks.Run(y, x, destination, static (b, a, d) => TensorPrimitives.Min(b, a, d));
 }
 
 /// <summary>x = y.</summary>

@@ -9,14 +9,16 @@ namespace Nabla.Kernels;
 public readonly struct NegateOperator<T> : IUnaryOperator<T> where T : INumber<T>
 {
     public static T Invoke(T x) => -x;
-    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Negate(x, destination);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination)
+        => CacheChunks.Run(x, destination, static (a, d) => TensorPrimitives.Negate(a, d));
 }
 
 /// <summary>|x|.</summary>
 public readonly struct AbsOperator<T> : IUnaryOperator<T> where T : INumber<T>
 {
     public static T Invoke(T x) => T.Abs(x);
-    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Abs(x, destination);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination)
+        => CacheChunks.Run(x, destination, static (a, d) => TensorPrimitives.Abs(a, d));
 }
 
 /// <summary>sign(x) ∈ {−1, 0, 1} (NaN stays NaN).</summary>
@@ -30,14 +32,16 @@ public readonly struct SignOperator<T> : IUnaryOperator<T> where T : INumber<T>
 public readonly struct ExpOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
 {
     public static T Invoke(T x) => T.Exp(x);
-    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Exp(x, destination);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination)
+        => CacheChunks.Run(x, destination, static (a, d) => TensorPrimitives.Exp(a, d));
 }
 
 /// <summary>ln x.</summary>
 public readonly struct LogOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
 {
     public static T Invoke(T x) => T.Log(x);
-    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Log(x, destination);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination)
+        => CacheChunks.Run(x, destination, static (a, d) => TensorPrimitives.Log(a, d));
 }
 
 /// <summary>ln(1 + x), accurate for small x: with u = 1 + x rounded, ln(u)·x/(u − 1) cancels the rounding
@@ -59,28 +63,32 @@ public readonly struct Log1pOperator<T> : IUnaryOperator<T> where T : IFloatingP
 public readonly struct SqrtOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
 {
     public static T Invoke(T x) => T.Sqrt(x);
-    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Sqrt(x, destination);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination)
+        => CacheChunks.Run(x, destination, static (a, d) => TensorPrimitives.Sqrt(a, d));
 }
 
 /// <summary>1/√x.</summary>
 public readonly struct RsqrtOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
 {
     public static T Invoke(T x) => T.One / T.Sqrt(x);
-    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.ReciprocalSqrt(x, destination);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination)
+        => CacheChunks.Run(x, destination, static (a, d) => TensorPrimitives.ReciprocalSqrt(a, d));
 }
 
 /// <summary>sin x.</summary>
 public readonly struct SinOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
 {
     public static T Invoke(T x) => T.Sin(x);
-    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Sin(x, destination);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination)
+        => CacheChunks.Run(x, destination, static (a, d) => TensorPrimitives.Sin(a, d));
 }
 
 /// <summary>cos x.</summary>
 public readonly struct CosOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
 {
     public static T Invoke(T x) => T.Cos(x);
-    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Cos(x, destination);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination)
+        => CacheChunks.Run(x, destination, static (a, d) => TensorPrimitives.Cos(a, d));
 }
 
 /// <summary>σ(x) = 1/(1 + e⁻ˣ).</summary>
@@ -90,7 +98,7 @@ public readonly struct SigmoidOperator<T> : IUnaryOperator<T> where T : IFloatin
     // TensorPrimitives.Sigmoid rejects empty spans; an empty tensor has nothing to compute.
     public static void Invoke(ReadOnlySpan<T> x, Span<T> destination)
     {
-        if (!x.IsEmpty) TensorPrimitives.Sigmoid(x, destination);
+        if (!x.IsEmpty) CacheChunks.Run(x, destination, static (a, d) => TensorPrimitives.Sigmoid(a, d));
     }
 }
 
@@ -98,14 +106,16 @@ public readonly struct SigmoidOperator<T> : IUnaryOperator<T> where T : IFloatin
 public readonly struct TanhOperator<T> : IUnaryOperator<T> where T : IFloatingPointIeee754<T>
 {
     public static T Invoke(T x) => T.Tanh(x);
-    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Tanh(x, destination);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination)
+        => CacheChunks.Run(x, destination, static (a, d) => TensorPrimitives.Tanh(a, d));
 }
 
 /// <summary>max(x, 0); NaN stays NaN.</summary>
 public readonly struct ReluOperator<T> : IUnaryOperator<T> where T : INumber<T>
 {
     public static T Invoke(T x) => x > T.Zero ? x : T.IsNaN(x) ? x : T.Zero;
-    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination) => TensorPrimitives.Max(x, T.Zero, destination);
+    public static void Invoke(ReadOnlySpan<T> x, Span<T> destination)
+        => CacheChunks.Run(x, destination, static (a, d) => TensorPrimitives.Max(a, T.Zero, d));
 }
 
 /// <summary>ReLU backward from the output y: g where y &gt; 0, else 0 (one pass instead of compare, convert,
