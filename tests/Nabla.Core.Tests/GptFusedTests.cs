@@ -63,4 +63,23 @@ public sealed class GptFusedTests
         Ops.GradCheckTests.AssertClose("dPacked", rp.Grad!, packed.Grad!, tol, tol);
         Ops.GradCheckTests.AssertClose("dV projection", rv.Grad!, pv.Grad!, tol, tol);
     }
+
+    [Fact]
+    public void LayerNorm_over_many_rows_matches_the_composite()
+    {
+        // 1,000 rows of 128: split into per-thread blocks whose weight/bias gradients are summed afterwards (with
+        // ≥ 2 threads); float64 against the composite (x − mean)/√(var + ε)·w + b.
+        var gen = new Generator(3);
+        Tensor x = (Tensor.Randn([10, 100, 128], gen, DType.Float64) * 2 + 1).RequireGrad();
+        Tensor w = (Tensor.Randn([128], gen, DType.Float64) + 1).RequireGrad(), b = Tensor.Randn([128], gen, DType.Float64).RequireGrad();
+        Tensor proj = Tensor.Randn([10, 100, 128], gen, DType.Float64);
+        (x.LayerNorm([128], w, b) * proj).Sum().Backward();
+        Tensor x2 = x.Detach().RequireGrad(), w2 = w.Detach().RequireGrad(), b2 = b.Detach().RequireGrad();
+        Tensor mu = x2.Mean([-1], keepDim: true), variance = (x2 - mu).Pow(2).Mean([-1], keepDim: true);
+        Tensor composite = (x2 - mu) / (variance + 1e-5).Sqrt() * w2 + b2;
+        (composite * proj).Sum().Backward();
+        Ops.GradCheckTests.AssertClose("dx", x2.Grad!, x.Grad!, 1e-10, 1e-10);
+        Ops.GradCheckTests.AssertClose("dw", w2.Grad!, w.Grad!, 1e-10, 1e-10);
+        Ops.GradCheckTests.AssertClose("db", b2.Grad!, b.Grad!, 1e-10, 1e-10);
+    }
 }

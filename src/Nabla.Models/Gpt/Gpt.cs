@@ -39,10 +39,13 @@ public sealed class CausalSelfAttention : Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(input);
         int b = input.Size(0), t = input.Size(1), hd = _nEmbd / _nHead;
+        // With gradients, Q, K and V are projected separately (see Project); without, one c_attn GEMM split into
+        // views is cheaper (a decoding step is dominated by per-op overhead, and nothing flows back).
+        Tensor[] qkv = GradMode.IsEnabled ? [Project(input, 0), Project(input, 1), Project(input, 2)] : CAttn.Forward(input).Split(_nEmbd, 2);
         // (B, T, C) → (B, T, H, hd) → (B, H, T, hd): heads become a batch dimension.
-        Tensor q = Project(input, 0).View(b, t, _nHead, hd).Transpose(1, 2);
-        Tensor k = Project(input, 1).View(b, t, _nHead, hd).Transpose(1, 2);
-        Tensor v = Project(input, 2).View(b, t, _nHead, hd).Transpose(1, 2);
+        Tensor q = qkv[0].View(b, t, _nHead, hd).Transpose(1, 2);
+        Tensor k = qkv[1].View(b, t, _nHead, hd).Transpose(1, 2);
+        Tensor v = qkv[2].View(b, t, _nHead, hd).Transpose(1, 2);
         Tensor y;
         if (cache is null || cache.Length == 0)
         {
