@@ -168,7 +168,7 @@ public static class Attention
 
     /// <summary>Runs body(t) for every head: on one thread when the whole problem (L·S·(E + Ev) multiply-adds
     /// per head) is below <see cref="Threading.GrainSize"/>, where a hand-off would cost more than it saves (a
-    /// decoding step against a cache, say), else one part per head through <see cref="Threading.For"/>.</summary>
+    /// decoding step against a cache, say), else parts of consecutive heads through <see cref="Threading.For"/>.</summary>
     private static void ForHeads(AttentionLayout p, Action<int> body)
     {
         long work = (long)p.BatchHeads * p.L * p.S * (p.E + p.Ev);
@@ -177,7 +177,14 @@ public static class Attention
             for (int t = 0; t < p.BatchHeads; t++) body(t);
             return;
         }
-        Threading.For(p.BatchHeads, body);
+        // Consecutive heads per part: heads viewed out of a (N, L, H, E) tensor write neighbouring segments of the
+        // same rows, so heads handed out one at a time to alternating threads would share cache lines on every row.
+        int parts = Math.Min(p.BatchHeads, Threading.NumThreads * 4);
+        Threading.For(parts, part =>
+        {
+            int t0 = (int)((long)p.BatchHeads * part / parts), t1 = (int)((long)p.BatchHeads * (part + 1) / parts);
+            for (int t = t0; t < t1; t++) body(t);
+        });
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
