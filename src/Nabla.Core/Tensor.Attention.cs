@@ -57,38 +57,80 @@ public partial class Tensor
         (Tensor qc, int[] qOff, int qRow) = AttentionOperand(q, batch);
         (Tensor kc, int[] kOff, int kRow) = AttentionOperand(k, batch);
         (Tensor vc, int[] vOff, int vRow) = AttentionOperand(v, batch);
+        // The output takes the query's memory order: heads viewed out of a (N, L, H, E) projection give an output
+        // stored (N, L, H, Ev), so merging the heads back (Transpose(1, 2) then View) needs no copy.
+        (Tensor y, int[]? yOff, int yRow) = HeadsInterleaved(q, batch) ? InterleavedHeads(q.DType, batch, l, ev) : (AllocateUninitialized(q.DType, [.. batch, l, ev]), null, 0);
         var layout = new Kernels.AttentionLayout(heads, l, s, e, ev, qOff, kOff, vOff, isCausal,
             m is null ? null : HeadOffsets(mShape[..^2], batch, mShape[^2] * mShape[^1]),
-            m is null || mShape[^2] == 1 ? 0 : mShape[^1], m is null || mShape[^1] == 1 ? 0 : 1, qRow, kRow, vRow);
-        Tensor y = AllocateUninitialized(q.DType, [.. batch, l, ev]);
+            m is null || mShape[^2] == 1 ? 0 : mShape[^1], m is null || mShape[^1] == 1 ? 0 : 1, qRow, kRow, vRow, yOff, yRow);
         Tensor lse = AllocateUninitialized(q.DType, [heads * l]);
         if (q.DType == DType.Float32)
             Kernels.Attention.Forward<float>(qc.Array<float>(), kc.Array<float>(), vc.Array<float>(), m is null ? default : m.AsSpan<float>(),
-                                             layout, (float)sc, y.AsSpan<float>(), lse.AsSpan<float>());
+                                             layout, (float)sc, y.Array<float>(), lse.AsSpan<float>());
         else
             Kernels.Attention.Forward<double>(qc.Array<double>(), kc.Array<double>(), vc.Array<double>(), m is null ? default : m.AsSpan<double>(),
-                                              layout, sc, y.AsSpan<double>(), lse.AsSpan<double>());
+                                              layout, sc, y.Array<double>(), lse.AsSpan<double>());
 
         bool maskGrad = attnMask is not null && attnMask.DType != DType.Bool;
         Tensor[] inputs = maskGrad ? [q, k, v, attnMask!] : [q, k, v];
         return Graph.Record(y, op, inputs, g =>
         {
-            Tensor gc = g.ContiguousRaw();
-            Tensor dq = AllocateUninitialized(q.DType, [.. batch, l, e]), dk = AllocateUninitialized(q.DType, [.. batch, s, e]);
-            Tensor dv = AllocateUninitialized(q.DType, [.. batch, s, ev]);
+            // dO is read in place when its rows are unit-stride (e.g. the gradient of a head merge, stored
+            // (N, L, H, Ev)); dQ, dK and dV take the memory order of Q, K and V (see HeadsInterleaved), so the
+            // gradients flowing back through the head split are contiguous and need no copy either.
+            (Tensor gc, int[] gOff, int gRow) = AttentionOperand(g, batch);
+            (Tensor dq, int[] dqOff, int dqRow) = GradientLike(q, batch, l, e);
+            (Tensor dk, int[] dkOff, int dkRow) = GradientLike(k, batch, s, e);
+            (Tensor dv, int[] dvOff, int dvRow) = GradientLike(v, batch, s, ev);
+            var gradLayout = new Kernels.AttentionGradientLayout(gOff, gRow, dqOff, dqRow, dkOff, dkRow, dvOff, dvRow);
             Tensor? dm = maskGrad && attnMask!.RequiresGrad ? AllocateUninitialized(q.DType, [.. batch, l, s]) : null;
             if (q.DType == DType.Float32)
                 Kernels.Attention.Backward<float>(qc.Array<float>(), kc.Array<float>(), vc.Array<float>(), m is null ? default : m.AsSpan<float>(),
-                    layout, (float)sc, y.AsSpan<float>(), lse.AsSpan<float>(), gc.AsSpan<float>(), dq.AsSpan<float>(), dk.AsSpan<float>(),
-                    dv.AsSpan<float>(), dm is null ? default : dm.AsSpan<float>());
+                    layout, (float)sc, y.Array<float>(), lse.AsSpan<float>(), gc.Array<float>(), dq.Array<float>(), dk.Array<float>(),
+                    dv.Array<float>(), dm is null ? default : dm.AsSpan<float>(), gradLayout);
             else
                 Kernels.Attention.Backward<double>(qc.Array<double>(), kc.Array<double>(), vc.Array<double>(), m is null ? default : m.AsSpan<double>(),
-                    layout, sc, y.AsSpan<double>(), lse.AsSpan<double>(), gc.AsSpan<double>(), dq.AsSpan<double>(), dk.AsSpan<double>(),
-                    dv.AsSpan<double>(), dm is null ? default : dm.AsSpan<double>());
+                    layout, sc, y.Array<double>(), lse.AsSpan<double>(), gc.Array<double>(), dq.Array<double>(), dk.Array<double>(),
+                    dv.Array<double>(), dm is null ? default : dm.AsSpan<double>(), gradLayout);
             // Broadcast batch dims (and a broadcast mask) receive the sum over the heads that shared them.
             Tensor?[] grads = [dq.SumTo(q.ShapeArray), dk.SumTo(k.ShapeArray), dv.SumTo(v.ShapeArray)];
             return maskGrad ? [.. grads, dm?.SumTo(attnMask!.ShapeArray)] : grads;
         });
+    }
+
+    /// <summary>True when a 4-D operand (N, H, rows, width) with exactly the batch dims (N, H) is a head view of a
+    /// (N, rows, H, width) memory order: unit-stride rows, and the head stride below the row stride.</summary>
+    private static bool HeadsInterleaved(Tensor t, int[] batch)
+    {
+        int[] st = t.StridesArray;
+        return t.Dim == 4 && batch.Length == 2 && t.ShapeArray[0] == batch[0] && t.ShapeArray[1] == batch[1] && t.ShapeArray[1] > 1
+               && t.ShapeArray[2] > 1 && st[3] == 1 && st[1] < st[2] && st[1] > 0;
+    }
+
+    /// <summary>A fresh (N, H, rows, width) tensor stored (N, rows, H, width), returned as the transposed view, with
+    /// each head's start offset and row stride (H·width) for the attention kernel.</summary>
+    private static (Tensor View, int[] Offsets, int RowStride) InterleavedHeads(DType dtype, int[] batch, int rows, int width)
+    {
+        int n = batch[0], h = batch[1];
+        Tensor mem = AllocateUninitialized(dtype, [n, rows, h, width]);
+        var view = new Tensor(mem.Data, dtype, [n, h, rows, width], [rows * h * width, width, h * width, 1], 0);
+        var offsets = new int[n * h];
+        for (int b = 0; b < n; b++)
+            for (int i = 0; i < h; i++) offsets[b * h + i] = b * rows * h * width + i * width;
+        return (view, offsets, h * width);
+    }
+
+    /// <summary>The gradient buffer of an attention operand of shape (*batch, rows, width): in the operand's
+    /// interleaved memory order when it has one (see <see cref="HeadsInterleaved"/>), else contiguous; with the
+    /// kernel's per-head offsets and row stride.</summary>
+    private static (Tensor Grad, int[] Offsets, int RowStride) GradientLike(Tensor operand, int[] batch, int rows, int width)
+    {
+        if (HeadsInterleaved(operand, batch)) return InterleavedHeads(operand.DType, batch, rows, width);
+        Tensor grad = AllocateUninitialized(operand.DType, [.. batch, rows, width]);
+        int heads = Layout.NumEl(batch);
+        var offsets = new int[heads];
+        for (int t = 0; t < heads; t++) offsets[t] = t * rows * width;
+        return (grad, offsets, width);
     }
 
     /// <summary>The storage, per-head start offsets and row stride by which the attention kernel reads an operand

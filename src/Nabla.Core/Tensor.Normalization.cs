@@ -31,28 +31,63 @@ public partial class Tensor
         Tensor y = AllocateUninitialized(x.DType, x.ShapeArray);
         Tensor mean = AllocateUninitialized(x.DType, [rows]), rstd = AllocateUninitialized(x.DType, [rows]);
         Tensor? wc = w?.ContiguousRaw(), bc = b?.ContiguousRaw();
-        if (x.DType == DType.Float32)
-            Kernels.LayerNorm.Forward<float>(xc.AsSpan<float>(), wc is null ? default : wc.AsSpan<float>(), bc is null ? default : bc.AsSpan<float>(),
-                                             y.AsSpan<float>(), mean.AsSpan<float>(), rstd.AsSpan<float>(), rows, d, (float)eps);
-        else
-            Kernels.LayerNorm.Forward<double>(xc.AsSpan<double>(), wc is null ? default : wc.AsSpan<double>(), bc is null ? default : bc.AsSpan<double>(),
-                                              y.AsSpan<double>(), mean.AsSpan<double>(), rstd.AsSpan<double>(), rows, d, eps);
+        if (x.DType == DType.Float32) LayerNormForward(xc, wc, bc, y, mean, rstd, rows, d, (float)eps);
+        else LayerNormForward(xc, wc, bc, y, mean, rstd, rows, d, eps);
         Tensor[] inputs = w is null ? (b is null ? [x] : [x, b]) : (b is null ? [x, w] : [x, w, b]);
         return Graph.Record(y, nameof(LayerNorm), inputs, g =>
         {
             Tensor gc = g.ContiguousRaw();
             Tensor dx = AllocateUninitialized(x.DType, x.ShapeArray);
             Tensor? dw = w is null ? null : Zeros(w.ShapeArray, x.DType), db = b is null ? null : Zeros(b.ShapeArray, x.DType);
-            if (x.DType == DType.Float32)
-                Kernels.LayerNorm.Backward<float>(xc.AsSpan<float>(), wc is null ? default : wc.AsSpan<float>(), mean.AsSpan<float>(), rstd.AsSpan<float>(),
-                    gc.AsSpan<float>(), dx.AsSpan<float>(), dw is null ? default : dw.AsSpan<float>(), db is null ? default : db.AsSpan<float>(), rows, d, new float[2 * d]);
-            else
-                Kernels.LayerNorm.Backward<double>(xc.AsSpan<double>(), wc is null ? default : wc.AsSpan<double>(), mean.AsSpan<double>(), rstd.AsSpan<double>(),
-                    gc.AsSpan<double>(), dx.AsSpan<double>(), dw is null ? default : dw.AsSpan<double>(), db is null ? default : db.AsSpan<double>(), rows, d, new double[2 * d]);
+            if (x.DType == DType.Float32) LayerNormBackward<float>(xc, wc, mean, rstd, gc, dx, dw, db, rows, d);
+            else LayerNormBackward<double>(xc, wc, mean, rstd, gc, dx, dw, db, rows, d);
             var grads = new List<Tensor?> { dx };
             if (w is not null) grads.Add(dw);
             if (b is not null) grads.Add(db);
             return [.. grads];
         });
+    }
+
+    /// <summary>Rows of work below which a block is not worth a thread: the kernel's ~8 flops per element over
+    /// 256 rows of d ≥ 32 passes the threading grain.</summary>
+    private const int LayerNormRowsPerBlock = 256;
+
+    /// <summary>The forward kernel over blocks of rows split across the threads.</summary>
+    private static void LayerNormForward<T>(Tensor xc, Tensor? wc, Tensor? bc, Tensor y, Tensor mean, Tensor rstd, int rows, int d, T eps)
+        where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        T[] xa = xc.Array<T>(), ya = y.Array<T>(), ma = mean.Array<T>(), ra = rstd.Array<T>();
+        int xo = xc.Offset;
+        T[]? wa = wc?.Array<T>(), ba = bc?.Array<T>();
+        int wo = wc?.Offset ?? 0, bo = bc?.Offset ?? 0;
+        Threading.ForBlocks(rows, 8L * d, (r0, nr) => Kernels.LayerNorm.Forward<T>(
+            xa.AsSpan(xo + r0 * d, nr * d), wa is null ? default : wa.AsSpan(wo, d), ba is null ? default : ba.AsSpan(bo, d),
+            ya.AsSpan(r0 * d, nr * d), ma.AsSpan(r0, nr), ra.AsSpan(r0, nr), nr, d, eps));
+    }
+
+    /// <summary>The backward kernel over blocks of rows split across the threads; each block accumulates its own
+    /// weight and bias gradient, summed afterwards in block order (so the result depends only on the thread count).</summary>
+    private static void LayerNormBackward<T>(Tensor xc, Tensor? wc, Tensor mean, Tensor rstd, Tensor gc, Tensor dx, Tensor? dw, Tensor? db, int rows, int d)
+        where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        T[] xa = xc.Array<T>(), ga = gc.Array<T>(), da = dx.Array<T>(), ma = mean.Array<T>(), ra = rstd.Array<T>();
+        int xo = xc.Offset, go = gc.Offset;
+        T[]? wa = wc?.Array<T>();
+        int wo = wc?.Offset ?? 0;
+        int parts = Math.Max(1, Math.Min(Threading.NumThreads, rows / LayerNormRowsPerBlock));
+        var dwParts = new T[dw is null ? 0 : parts * d];
+        var dbParts = new T[db is null ? 0 : parts * d];
+        Threading.For(parts, i =>
+        {
+            int r0 = (int)((long)i * rows / parts), nr = (int)((long)(i + 1) * rows / parts) - r0;
+            Kernels.LayerNorm.Backward<T>(xa.AsSpan(xo + r0 * d, nr * d), wa is null ? default : wa.AsSpan(wo, d), ma.AsSpan(r0, nr),
+                ra.AsSpan(r0, nr), ga.AsSpan(go + r0 * d, nr * d), da.AsSpan(r0 * d, nr * d),
+                dw is null ? default : dwParts.AsSpan(i * d, d), db is null ? default : dbParts.AsSpan(i * d, d), nr, d, new T[2 * d]);
+        });
+        for (int i = 0; i < parts; i++)
+        {
+            if (dw is not null) System.Numerics.Tensors.TensorPrimitives.Add(dw.AsSpan<T>(), dwParts.AsSpan(i * d, d), dw.AsSpan<T>());
+            if (db is not null) System.Numerics.Tensors.TensorPrimitives.Add(db.AsSpan<T>(), dbParts.AsSpan(i * d, d), db.AsSpan<T>());
+        }
     }
 }

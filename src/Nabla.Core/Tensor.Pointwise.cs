@@ -347,10 +347,33 @@ public partial class Tensor
             return Graph.Record(yt, nameof(Gelu), [x], g =>
                 [g * TensorKernels.Unary<GeluTanhDerivativeOperator<float>, GeluTanhDerivativeOperator<double>>(x, nameof(Gelu))]);
         }
+        if (x.DType == DType.Float32)
+        {
+            // float32: the vectorised kernel split over the threads, and a fused backward dx = g·GELU'(x) that
+            // makes no derivative temporary.
+            Tensor xc = x.ContiguousRaw();
+            Tensor yf = AllocateUninitialized(DType.Float32, x.ShapeArray);
+            float[] xd = xc.Array<float>(), yd = yf.Array<float>();
+            int xo = xc.Offset;
+            GeluBlocks(xc.NumEl, (s, n) => Kernels.GeluFloat.Forward(xd.AsSpan(xo + s, n), yd.AsSpan(s, n)));
+            return Graph.Record(yf, nameof(Gelu), [x], g =>
+            {
+                Tensor gc = g.ContiguousRaw();
+                Tensor dx = AllocateUninitialized(DType.Float32, x.ShapeArray);
+                float[] gd = gc.Array<float>(), dd = dx.Array<float>();
+                int go = gc.Offset;
+                GeluBlocks(xc.NumEl, (s, n) => Kernels.GeluFloat.Backward(xd.AsSpan(xo + s, n), gd.AsSpan(go + s, n), dd.AsSpan(s, n)));
+                return [dx];
+            });
+        }
         Tensor y = TensorKernels.Unary<GeluOperator<float>, GeluOperator<double>>(x, nameof(Gelu));
         return Graph.Record(y, nameof(Gelu), [x], g =>
             [g * TensorKernels.Unary<GeluDerivativeOperator<float>, GeluDerivativeOperator<double>>(x, nameof(Gelu))]);
     }
+
+    /// <summary>Runs body(start, length) over [0, count), one contiguous range per thread; GELU costs ~30 flops
+    /// per element, which sets the threading grain.</summary>
+    private static void GeluBlocks(int count, Action<int, int> body) => Threading.ForBlocks(count, 30, body);
 
     private static Tensor RequireFloat(Tensor x, string op)
     {

@@ -12,9 +12,11 @@ namespace Nabla.Kernels;
 /// (S, E) block at k[KeyOffsets[t]], V_t an (S, Ev) block at v[ValueOffsets[t]]; offsets may repeat (broadcast
 /// batch dims). Rows are QueryRowStride, KeyRowStride and ValueRowStride elements apart (0 means dense: E, E, Ev),
 /// so heads can be read in place from a (N, L, H, E) projection. The optional additive mask M_t (L, S) has element (i, j) at
-/// mask[MaskOffsets[t] + i·MaskRowStride + j·MaskColumnStride] (strides 0 broadcast). Outputs and gradients are
-/// contiguous per head: O (BatchHeads, L, Ev), log-sum-exp (BatchHeads, L), dQ (BatchHeads, L, E),
-/// dK (BatchHeads, S, E), dV (BatchHeads, S, Ev), dM (BatchHeads, L, S).</remarks>
+/// mask[MaskOffsets[t] + i·MaskRowStride + j·MaskColumnStride] (strides 0 broadcast). The output O_t is an (L, Ev)
+/// block at output[OutputOffsets[t]] with rows OutputRowStride apart (null and 0: contiguous per head,
+/// (BatchHeads, L, Ev)), so heads can be written straight into a (N, L, H, Ev) tensor; the log-sum-exp is
+/// (BatchHeads, L). Gradients are contiguous per head, dQ (BatchHeads, L, E), dK (BatchHeads, S, E),
+/// dV (BatchHeads, S, Ev), dM (BatchHeads, L, S), unless an <see cref="AttentionGradientLayout"/> places them.</remarks>
 /// <param name="BatchHeads">Number of independent heads (batch × heads).</param>
 /// <param name="L">Query rows per head.</param>
 /// <param name="S">Key and value rows per head.</param>
@@ -30,11 +32,20 @@ namespace Nabla.Kernels;
 /// <param name="QueryRowStride">Elements between query rows (at least E), or 0 for E.</param>
 /// <param name="KeyRowStride">Elements between key rows (at least E), or 0 for E.</param>
 /// <param name="ValueRowStride">Elements between value rows (at least Ev), or 0 for Ev.</param>
+/// <param name="OutputOffsets">Start of each O_t, or null for t·L·Ev.</param>
+/// <param name="OutputRowStride">Elements between output rows (at least Ev), or 0 for Ev.</param>
 public sealed record AttentionLayout(int BatchHeads, int L, int S, int E, int Ev, int[] QueryOffsets, int[] KeyOffsets,
                                      int[] ValueOffsets, bool Causal = false, int[]? MaskOffsets = null,
                                      int MaskRowStride = 0, int MaskColumnStride = 1, int QueryRowStride = 0,
-                                     int KeyRowStride = 0, int ValueRowStride = 0)
+                                     int KeyRowStride = 0, int ValueRowStride = 0, int[]? OutputOffsets = null,
+                                     int OutputRowStride = 0)
 {
+    /// <summary>Elements between output rows.</summary>
+    internal int Os => OutputRowStride == 0 ? Ev : OutputRowStride;
+
+    /// <summary>Start of head t's output.</summary>
+    internal int OutputOffset(int t) => OutputOffsets is null ? t * L * Ev : OutputOffsets[t];
+
     /// <summary>Elements between query rows.</summary>
     internal int Qs => QueryRowStride == 0 ? E : QueryRowStride;
 
@@ -46,6 +57,29 @@ public sealed record AttentionLayout(int BatchHeads, int L, int S, int E, int Ev
 
     /// <summary>Number of keys query row i may see before the causal cut (S without a causal mask).</summary>
     internal int VisibleKeys(int i) => Causal ? Math.Min(S, i + 1) : S;
+}
+
+/// <summary>Where the gradients of <see cref="Attention.Backward{T}"/> are read and written, when not contiguous per
+/// head: for head t, dO_t (L, Ev) at dOutput[DOutputOffsets[t]], dQ_t (L, E) at dq[DQueryOffsets[t]], dK_t (S, E)
+/// at dk[DKeyOffsets[t]] and dV_t (S, Ev) at dv[DValueOffsets[t]], each with its own row stride (at least the row
+/// width). The dQ, dK and dV blocks of different heads must not overlap (each head writes its own).</summary>
+/// <param name="DOutputOffsets">Start of each dO_t.</param>
+/// <param name="DOutputRowStride">Elements between dO rows.</param>
+/// <param name="DQueryOffsets">Start of each dQ_t.</param>
+/// <param name="DQueryRowStride">Elements between dQ rows.</param>
+/// <param name="DKeyOffsets">Start of each dK_t.</param>
+/// <param name="DKeyRowStride">Elements between dK rows.</param>
+/// <param name="DValueOffsets">Start of each dV_t.</param>
+/// <param name="DValueRowStride">Elements between dV rows.</param>
+public sealed record AttentionGradientLayout(int[] DOutputOffsets, int DOutputRowStride, int[] DQueryOffsets, int DQueryRowStride,
+                                             int[] DKeyOffsets, int DKeyRowStride, int[] DValueOffsets, int DValueRowStride)
+{
+    /// <summary>The contiguous-per-head layout of <paramref name="p"/>'s gradients.</summary>
+    internal static AttentionGradientLayout Dense(AttentionLayout p)
+    {
+        int[] Offsets(int block) => Enumerable.Range(0, p.BatchHeads).Select(t => t * block).ToArray();
+        return new AttentionGradientLayout(Offsets(p.L * p.Ev), p.Ev, Offsets(p.L * p.E), p.E, Offsets(p.S * p.E), p.E, Offsets(p.S * p.Ev), p.Ev);
+    }
 }
 
 /// <summary>Fused scaled dot-product attention O = softmax(Q·Kᵀ·scale + M)·V over a batch of heads, forward and
@@ -82,7 +116,7 @@ public static class Attention
     /// <param name="mask">Additive mask (0 to keep, −∞ to drop, or any bias), or empty.</param>
     /// <param name="layout">Sizes and offsets.</param>
     /// <param name="scale">Multiplier of the dot products.</param>
-    /// <param name="output">O, (BatchHeads, L, Ev).</param>
+    /// <param name="output">O, (BatchHeads, L, Ev) or as the layout's OutputOffsets place it.</param>
     /// <param name="logSumExp">log Σ_j e^(S_ij) per row, (BatchHeads, L).</param>
     public static unsafe void Forward<T>(ReadOnlySpan<T> q, ReadOnlySpan<T> k, ReadOnlySpan<T> v, ReadOnlySpan<T> mask,
                                          AttentionLayout layout, T scale, Span<T> output, Span<T> logSumExp)
@@ -112,26 +146,29 @@ public static class Attention
     /// <param name="dk">dL/dK, (BatchHeads, S, E), overwritten.</param>
     /// <param name="dv">dL/dV, (BatchHeads, S, Ev), overwritten.</param>
     /// <param name="dMask">dL/dM, (BatchHeads, L, S), overwritten, or empty when the mask needs no gradient.</param>
+    /// <param name="gradientLayout">Where dO, dQ, dK and dV live, or null for contiguous per head.</param>
     public static unsafe void Backward<T>(ReadOnlySpan<T> q, ReadOnlySpan<T> k, ReadOnlySpan<T> v, ReadOnlySpan<T> mask,
                                           AttentionLayout layout, T scale, ReadOnlySpan<T> output, ReadOnlySpan<T> logSumExp,
-                                          ReadOnlySpan<T> dOutput, Span<T> dq, Span<T> dk, Span<T> dv, Span<T> dMask)
+                                          ReadOnlySpan<T> dOutput, Span<T> dq, Span<T> dk, Span<T> dv, Span<T> dMask,
+                                          AttentionGradientLayout? gradientLayout = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(layout);
         Check(layout, q.Length, k.Length, v.Length, mask.Length, output.Length, logSumExp.Length);
-        CheckGradients(layout, dOutput.Length, dq.Length, dk.Length, dv.Length, dMask.Length);
+        AttentionGradientLayout gl = gradientLayout ?? AttentionGradientLayout.Dense(layout);
+        CheckGradients(layout, gl, dOutput.Length, dq.Length, dk.Length, dv.Length, dMask.Length);
         fixed (T* pq = q, pk = k, pv = v, pm = mask, po = output, pl = logSumExp, pg = dOutput, pdq = dq, pdk = dk, pdv = dv, pdm = dMask)
         {
             nint aq = (nint)pq, ak = (nint)pk, av = (nint)pv, am = (nint)pm, ao = (nint)po, al = (nint)pl, ag = (nint)pg;
             nint adq = (nint)pdq, adk = (nint)pdk, adv = (nint)pdv, adm = (nint)pdm;
             ForHeads(layout, t =>
-                BackwardHead(layout, t, (T*)aq, (T*)ak, (T*)av, (T*)am, scale, (T*)ao, (T*)al, (T*)ag, (T*)adq, (T*)adk, (T*)adv, (T*)adm));
+                BackwardHead(layout, gl, t, (T*)aq, (T*)ak, (T*)av, (T*)am, scale, (T*)ao, (T*)al, (T*)ag, (T*)adq, (T*)adk, (T*)adv, (T*)adm));
         }
     }
 
     /// <summary>Runs body(t) for every head: on one thread when the whole problem (L·S·(E + Ev) multiply-adds
     /// per head) is below <see cref="Threading.GrainSize"/>, where a hand-off would cost more than it saves (a
-    /// decoding step against a cache, say), else one part per head through <see cref="Threading.For"/>.</summary>
+    /// decoding step against a cache, say), else parts of consecutive heads through <see cref="Threading.For"/>.</summary>
     private static void ForHeads(AttentionLayout p, Action<int> body)
     {
         long work = (long)p.BatchHeads * p.L * p.S * (p.E + p.Ev);
@@ -140,7 +177,14 @@ public static class Attention
             for (int t = 0; t < p.BatchHeads; t++) body(t);
             return;
         }
-        Threading.For(p.BatchHeads, body);
+        // Consecutive heads per part: heads viewed out of a (N, L, H, E) tensor write neighbouring segments of the
+        // same rows, so heads handed out one at a time to alternating threads would share cache lines on every row.
+        int parts = Math.Min(p.BatchHeads, Threading.NumThreads * 4);
+        Threading.For(parts, part =>
+        {
+            int t0 = (int)((long)p.BatchHeads * part / parts), t1 = (int)((long)p.BatchHeads * (part + 1) / parts);
+            for (int t = t0; t < t1; t++) body(t);
+        });
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -149,7 +193,8 @@ public static class Attention
     {
         int l = p.L, s = p.S, e = p.E, ev = p.Ev;
         T* qh = q + p.QueryOffsets[t], kh = k + p.KeyOffsets[t], vh = v + p.ValueOffsets[t];
-        T* oh = output + (nint)t * l * ev, lh = lse + (nint)t * l;
+        T* oh = output + p.OutputOffset(t), lh = lse + (nint)t * l;
+        int os = p.Os;
         T* mh = p.MaskOffsets is null ? null : mask + p.MaskOffsets[t];
         int bk = Math.Min(BlockK, s);
         T[] rented = ArrayPool<T>.Shared.Rent(BlockQ * bk + 3 * BlockQ);
@@ -159,7 +204,7 @@ public static class Attention
             for (int i0 = 0; i0 < l; i0 += BlockQ)
             {
                 int rows = Math.Min(BlockQ, l - i0), keys = p.VisibleKeys(i0 + rows - 1);
-                new Span<T>(oh + (nint)i0 * ev, rows * ev).Clear();
+                for (int r = 0; r < rows; r++) new Span<T>(oh + (nint)(i0 + r) * os, ev).Clear();
                 new Span<T>(m, rows).Fill(T.NegativeInfinity);
                 new Span<T>(sum, rows).Clear();
                 for (int j0 = 0; j0 < keys; j0 += bk)
@@ -178,21 +223,21 @@ public static class Attention
                         m[r] = mNew;
                         AddToRow(row, cols, -mNew);
                     }
-                    TensorPrimitives.Exp(new ReadOnlySpan<T>(sc, rows * cols), new Span<T>(sc, rows * cols));
+                    ExpInPlace(sc, rows * cols);
                     for (int r = 0; r < rows; r++)
                     {
                         sum[r] = sum[r] * correction[r] + RowSum(sc + r * cols, cols);
                         if (correction[r] != T.One)
                         {
-                            Span<T> orow = new(oh + (nint)(i0 + r) * ev, ev);
+                            Span<T> orow = new(oh + (nint)(i0 + r) * os, ev);
                             TensorPrimitives.Multiply(orow, correction[r], orow);
                         }
                     }
-                    Mm(false, false, rows, ev, cols, T.One, sc, cols, vh + (nint)j0 * p.Vs, p.Vs, T.One, oh + (nint)i0 * ev, ev);
+                    Mm(false, false, rows, ev, cols, T.One, sc, cols, vh + (nint)j0 * p.Vs, p.Vs, T.One, oh + (nint)i0 * os, os);
                 }
                 for (int r = 0; r < rows; r++)
                 {
-                    Span<T> orow = new(oh + (nint)(i0 + r) * ev, ev);
+                    Span<T> orow = new(oh + (nint)(i0 + r) * os, ev);
                     if (sum[r] == T.Zero)
                     {
                         orow.Clear();                                         // every key masked: output 0
@@ -208,19 +253,23 @@ public static class Attention
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void BackwardHead<T>(AttentionLayout p, int t, T* q, T* k, T* v, T* mask, T scale, T* output,
+    private static unsafe void BackwardHead<T>(AttentionLayout p, AttentionGradientLayout gl, int t, T* q, T* k, T* v, T* mask, T scale, T* output,
                                                T* lse, T* dOutput, T* dq, T* dk, T* dv, T* dMask)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int l = p.L, s = p.S, e = p.E, ev = p.Ev;
         T* qh = q + p.QueryOffsets[t], kh = k + p.KeyOffsets[t], vh = v + p.ValueOffsets[t];
         T* mh = p.MaskOffsets is null ? null : mask + p.MaskOffsets[t];
-        T* oh = output + (nint)t * l * ev, lh = lse + (nint)t * l, gh = dOutput + (nint)t * l * ev;
-        T* dqh = dq + (nint)t * l * e, dkh = dk + (nint)t * s * e, dvh = dv + (nint)t * s * ev;
+        T* oh = output + p.OutputOffset(t), lh = lse + (nint)t * l, gh = dOutput + gl.DOutputOffsets[t];
+        T* dqh = dq + gl.DQueryOffsets[t], dkh = dk + gl.DKeyOffsets[t], dvh = dv + gl.DValueOffsets[t];
+        int os = p.Os, gs = gl.DOutputRowStride, dqs = gl.DQueryRowStride, dks = gl.DKeyRowStride, dvs = gl.DValueRowStride;
         T* dmh = dMask == null ? null : dMask + (nint)t * l * s;
-        new Span<T>(dqh, l * e).Clear();
-        new Span<T>(dkh, s * e).Clear();
-        new Span<T>(dvh, s * ev).Clear();
+        for (int i = 0; i < l; i++) new Span<T>(dqh + (nint)i * dqs, e).Clear();
+        for (int j = 0; j < s; j++)
+        {
+            new Span<T>(dkh + (nint)j * dks, e).Clear();
+            new Span<T>(dvh + (nint)j * dvs, ev).Clear();
+        }
         if (dmh != null) new Span<T>(dmh, l * s).Clear();
         int bk = Math.Min(BlockK, s);
         T[] rented = ArrayPool<T>.Shared.Rent(2 * BlockQ * bk + l);
@@ -228,7 +277,7 @@ public static class Attention
         {
             T* pr = scratch, dp = scratch + BlockQ * bk, d = dp + BlockQ * bk;
             for (int i = 0; i < l; i++)
-                d[i] = TensorPrimitives.Dot<T>(new ReadOnlySpan<T>(gh + (nint)i * ev, ev), new ReadOnlySpan<T>(oh + (nint)i * ev, ev));
+                d[i] = TensorPrimitives.Dot<T>(new ReadOnlySpan<T>(gh + (nint)i * gs, ev), new ReadOnlySpan<T>(oh + (nint)i * os, ev));
             for (int i0 = 0; i0 < l; i0 += BlockQ)
             {
                 int rows = Math.Min(BlockQ, l - i0), keys = p.VisibleKeys(i0 + rows - 1);
@@ -242,19 +291,19 @@ public static class Attention
                         T rowLse = lh[i0 + r];
                         if (!T.IsPositiveInfinity(rowLse)) AddToRow(pr + r * cols, cols, -rowLse);
                     }
-                    TensorPrimitives.Exp(new ReadOnlySpan<T>(pr, rows * cols), new Span<T>(pr, rows * cols));
+                    ExpInPlace(pr, rows * cols);
                     // dV_t += Pᵀ·dO_b
-                    Mm(true, false, cols, ev, rows, T.One, pr, cols, gh + (nint)i0 * ev, ev, T.One, dvh + (nint)j0 * ev, ev);
+                    Mm(true, false, cols, ev, rows, T.One, pr, cols, gh + (nint)i0 * gs, gs, T.One, dvh + (nint)j0 * dvs, dvs);
                     // dP = dO_b·V_tᵀ, then dS = P ∘ (dP − D) in place
-                    Mm(false, true, rows, cols, ev, T.One, gh + (nint)i0 * ev, ev, vh + (nint)j0 * p.Vs, p.Vs, T.Zero, dp, cols);
+                    Mm(false, true, rows, cols, ev, T.One, gh + (nint)i0 * gs, gs, vh + (nint)j0 * p.Vs, p.Vs, T.Zero, dp, cols);
                     for (int r = 0; r < rows; r++)
                     {
                         SoftmaxGradientRow(dp + r * cols, pr + r * cols, cols, d[i0 + r]);
                         if (dmh != null) new ReadOnlySpan<T>(dp + r * cols, cols).CopyTo(new Span<T>(dmh + (nint)(i0 + r) * s + j0, cols));
                     }
                     // dQ_b += scale·dS·K_t,  dK_t += scale·dSᵀ·Q_b
-                    Mm(false, false, rows, e, cols, scale, dp, cols, kh + (nint)j0 * p.Ks, p.Ks, T.One, dqh + (nint)i0 * e, e);
-                    Mm(true, false, cols, e, rows, scale, dp, cols, qh + (nint)i0 * p.Qs, p.Qs, T.One, dkh + (nint)j0 * e, e);
+                    Mm(false, false, rows, e, cols, scale, dp, cols, kh + (nint)j0 * p.Ks, p.Ks, T.One, dqh + (nint)i0 * dqs, dqs);
+                    Mm(true, false, cols, e, rows, scale, dp, cols, qh + (nint)i0 * p.Qs, p.Qs, T.One, dkh + (nint)j0 * dks, dks);
                 }
             }
         }
@@ -283,6 +332,14 @@ public static class Attention
                 if (visible < cols) row[Math.Max(visible, 0)..].Fill(T.NegativeInfinity);
             }
         }
+    }
+
+    /// <summary>p[i] = e^p[i] for i in 0..n: float32 by <see cref="FastExp"/> (the runtime's float exponential
+    /// works in double precision and cost more than the tile's GEMMs), float64 by TensorPrimitives.</summary>
+    private static unsafe void ExpInPlace<T>(T* p, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) FastExp.Exp(new ReadOnlySpan<float>(p, n), new Span<float>(p, n));
+        else TensorPrimitives.Exp(new ReadOnlySpan<T>(p, n), new Span<T>(p, n));
     }
 
     /// <summary>max of p[0..n), by Vector&lt;T&gt; lanes.</summary>
@@ -359,8 +416,10 @@ public static class Attention
         if (p.QueryOffsets.Length < p.BatchHeads || p.KeyOffsets.Length < p.BatchHeads || p.ValueOffsets.Length < p.BatchHeads
             || (p.MaskOffsets is not null && p.MaskOffsets.Length < p.BatchHeads))
             throw new ArgumentException($"Attention: every offset array needs {p.BatchHeads} entries.");
-        if (p.Qs < p.E || p.Ks < p.E || p.Vs < p.Ev)
-            throw new ArgumentException($"Attention: row strides (query {p.Qs}, key {p.Ks}, value {p.Vs}) must be at least the row widths (E={p.E}, Ev={p.Ev}).");
+        if (p.Qs < p.E || p.Ks < p.E || p.Vs < p.Ev || p.Os < p.Ev)
+            throw new ArgumentException($"Attention: row strides (query {p.Qs}, key {p.Ks}, value {p.Vs}, output {p.Os}) must be at least the row widths (E={p.E}, Ev={p.Ev}).");
+        if (p.OutputOffsets is not null && p.OutputOffsets.Length < p.BatchHeads)
+            throw new ArgumentException($"Attention: every offset array needs {p.BatchHeads} entries.");
         for (int t = 0; t < p.BatchHeads; t++)
         {
             Fits("query", p.QueryOffsets[t], Extent(p.L, p.Qs, p.E), qLen);
@@ -369,16 +428,35 @@ public static class Attention
             if (p.MaskOffsets is not null && p.L > 0 && p.S > 0)
                 Fits("mask", p.MaskOffsets[t], (long)(p.L - 1) * p.MaskRowStride + (long)(p.S - 1) * p.MaskColumnStride + 1, maskLen);
         }
-        if (outLen < (long)p.BatchHeads * p.L * p.Ev || lseLen < (long)p.BatchHeads * p.L)
-            throw new ArgumentException($"Attention: output holds {outLen} and log-sum-exp {lseLen} elements, need {(long)p.BatchHeads * p.L * p.Ev} and {(long)p.BatchHeads * p.L}.");
+        if (lseLen < (long)p.BatchHeads * p.L)
+            throw new ArgumentException($"Attention: log-sum-exp holds {lseLen} elements, needs {(long)p.BatchHeads * p.L}.");
+        if (p.OutputOffsets is null)
+        {
+            if (outLen < (long)p.BatchHeads * p.L * p.Ev)
+                throw new ArgumentException($"Attention: output holds {outLen} elements, needs {(long)p.BatchHeads * p.L * p.Ev}.");
+        }
+        else
+        {
+            for (int t = 0; t < p.BatchHeads; t++) Fits("output", p.OutputOffsets[t], Extent(p.L, p.Os, p.Ev), outLen);
+        }
     }
 
-    private static void CheckGradients(AttentionLayout p, int gLen, int dqLen, int dkLen, int dvLen, int dmLen)
+    private static void CheckGradients(AttentionLayout p, AttentionGradientLayout g, int gLen, int dqLen, int dkLen, int dvLen, int dmLen)
     {
         long bh = p.BatchHeads;
-        if (gLen < bh * p.L * p.Ev || dqLen < bh * p.L * p.E || dkLen < bh * p.S * p.E || dvLen < bh * p.S * p.Ev
-            || (dmLen != 0 && dmLen < bh * p.L * p.S))
-            throw new ArgumentException($"Attention backward: gradient spans too short (dO {gLen}, dQ {dqLen}, dK {dkLen}, dV {dvLen}, dM {dmLen}) for BatchHeads={p.BatchHeads}, L={p.L}, S={p.S}, E={p.E}, Ev={p.Ev}.");
+        if (dmLen != 0 && dmLen < bh * p.L * p.S)
+            throw new ArgumentException($"Attention backward: dM holds {dmLen} elements, needs {bh * p.L * p.S} for BatchHeads={p.BatchHeads}, L={p.L}, S={p.S}.");
+        if (g.DOutputOffsets.Length < bh || g.DQueryOffsets.Length < bh || g.DKeyOffsets.Length < bh || g.DValueOffsets.Length < bh)
+            throw new ArgumentException($"Attention backward: every gradient offset array needs {bh} entries.");
+        if (g.DOutputRowStride < p.Ev || g.DQueryRowStride < p.E || g.DKeyRowStride < p.E || g.DValueRowStride < p.Ev)
+            throw new ArgumentException($"Attention backward: gradient row strides (dO {g.DOutputRowStride}, dQ {g.DQueryRowStride}, dK {g.DKeyRowStride}, dV {g.DValueRowStride}) must be at least the row widths (E={p.E}, Ev={p.Ev}).");
+        for (int t = 0; t < bh; t++)
+        {
+            Fits("dO", g.DOutputOffsets[t], Extent(p.L, g.DOutputRowStride, p.Ev), gLen);
+            Fits("dQ", g.DQueryOffsets[t], Extent(p.L, g.DQueryRowStride, p.E), dqLen);
+            Fits("dK", g.DKeyOffsets[t], Extent(p.S, g.DKeyRowStride, p.E), dkLen);
+            Fits("dV", g.DValueOffsets[t], Extent(p.S, g.DValueRowStride, p.Ev), dvLen);
+        }
     }
 
     /// <summary>Elements spanned by <paramref name="rows"/> rows of <paramref name="width"/> at a row stride.</summary>
@@ -421,7 +499,7 @@ public static class AttentionReference
                 {
                     double acc = 0;
                     for (int j = 0; j < p.S; j++) acc += prob[j] * double.CreateChecked(v[p.ValueOffsets[t] + j * p.Vs + c]);
-                    output[(t * p.L + i) * p.Ev + c] = T.CreateChecked(acc);
+                    output[p.OutputOffset(t) + i * p.Os + c] = T.CreateChecked(acc);
                 }
             }
     }
@@ -438,23 +516,32 @@ public static class AttentionReference
     /// <param name="dk">dL/dK, overwritten.</param>
     /// <param name="dv">dL/dV, overwritten.</param>
     /// <param name="dMask">dL/dM, overwritten, or empty.</param>
+    /// <param name="gradientLayout">Where dO, dQ, dK and dV live, or null for contiguous per head.</param>
     public static void Backward<T>(ReadOnlySpan<T> q, ReadOnlySpan<T> k, ReadOnlySpan<T> v, ReadOnlySpan<T> mask,
                                    AttentionLayout layout, T scale, ReadOnlySpan<T> dOutput, Span<T> dq, Span<T> dk,
-                                   Span<T> dv, Span<T> dMask)
+                                   Span<T> dv, Span<T> dMask, AttentionGradientLayout? gradientLayout = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(layout);
         AttentionLayout p = layout;
+        AttentionGradientLayout gl = gradientLayout ?? AttentionGradientLayout.Dense(p);
         double sc = double.CreateChecked(scale);
-        dq.Clear();
-        dk.Clear();
-        dv.Clear();
+        for (int t = 0; t < p.BatchHeads; t++)
+        {
+            for (int i = 0; i < p.L; i++) dq.Slice(gl.DQueryOffsets[t] + i * gl.DQueryRowStride, p.E).Clear();
+            for (int j = 0; j < p.S; j++)
+            {
+                dk.Slice(gl.DKeyOffsets[t] + j * gl.DKeyRowStride, p.E).Clear();
+                dv.Slice(gl.DValueOffsets[t] + j * gl.DValueRowStride, p.Ev).Clear();
+            }
+        }
         dMask.Clear();
         var prob = new double[p.S];
         var dp = new double[p.S];
         for (int t = 0; t < p.BatchHeads; t++)
         {
             int qo = p.QueryOffsets[t], ko = p.KeyOffsets[t], vo = p.ValueOffsets[t];
+            int go = gl.DOutputOffsets[t], dqo = gl.DQueryOffsets[t], dko = gl.DKeyOffsets[t], dvo = gl.DValueOffsets[t];
             for (int i = 0; i < p.L; i++)
             {
                 Probabilities(q, k, mask, p, sc, t, i, prob);
@@ -462,20 +549,20 @@ public static class AttentionReference
                 for (int j = 0; j < p.S; j++)
                 {
                     double acc = 0;
-                    for (int c = 0; c < p.Ev; c++) acc += double.CreateChecked(dOutput[(t * p.L + i) * p.Ev + c]) * double.CreateChecked(v[vo + j * p.Vs + c]);
+                    for (int c = 0; c < p.Ev; c++) acc += double.CreateChecked(dOutput[go + i * gl.DOutputRowStride + c]) * double.CreateChecked(v[vo + j * p.Vs + c]);
                     dp[j] = acc;
                     dot += prob[j] * acc;
                 }
                 for (int j = 0; j < p.S; j++)
                 {
                     for (int c = 0; c < p.Ev; c++)
-                        dv[(t * p.S + j) * p.Ev + c] += T.CreateChecked(prob[j] * double.CreateChecked(dOutput[(t * p.L + i) * p.Ev + c]));
+                        dv[dvo + j * gl.DValueRowStride + c] += T.CreateChecked(prob[j] * double.CreateChecked(dOutput[go + i * gl.DOutputRowStride + c]));
                     double ds = prob[j] * (dp[j] - dot);          // softmax Jacobian applied to dP
                     if (!dMask.IsEmpty) dMask[(t * p.L + i) * p.S + j] = T.CreateChecked(ds);
                     for (int c = 0; c < p.E; c++)
                     {
-                        dq[(t * p.L + i) * p.E + c] += T.CreateChecked(sc * ds * double.CreateChecked(k[ko + j * p.Ks + c]));
-                        dk[(t * p.S + j) * p.E + c] += T.CreateChecked(sc * ds * double.CreateChecked(q[qo + i * p.Qs + c]));
+                        dq[dqo + i * gl.DQueryRowStride + c] += T.CreateChecked(sc * ds * double.CreateChecked(k[ko + j * p.Ks + c]));
+                        dk[dko + j * gl.DKeyRowStride + c] += T.CreateChecked(sc * ds * double.CreateChecked(q[qo + i * p.Qs + c]));
                     }
                 }
             }

@@ -67,6 +67,55 @@ public sealed class AttentionTests
         => Check<float>(l, s, causal, masked, 2e-5);
 
     [Fact]
+    public void Interleaved_outputs_and_gradients_match_the_dense_layout()
+    {
+        // Heads written into and read from (L, H, width) rows, as a (N, L, H, E) tensor viewed as (N, H, L, E):
+        // head t's row i at t·width + i·H·width. Everything else as the dense call, whose results must reappear.
+        const int heads = 3, l = 50, s = 50, e = 7, ev = 4;
+        var rng = new Random(5);
+        double[] q = Random<double>(rng, heads * l * e, 3), k = Random<double>(rng, heads * s * e, 3), v = Random<double>(rng, heads * s * ev, 1);
+        int[] Dense(int block) => [0, block, 2 * block];
+        int[] Inter(int width) => [0, width, 2 * width];
+        var dense = new AttentionLayout(heads, l, s, e, ev, Dense(l * e), Dense(s * e), Dense(s * ev), Causal: true);
+        var inter = dense with { OutputOffsets = Inter(ev), OutputRowStride = heads * ev };
+        double[] o = new double[heads * l * ev], lse = new double[heads * l], oi = new double[o.Length], lsei = new double[lse.Length];
+        Attention.Forward<double>(q, k, v, default, dense, 0.4, o, lse);
+        Attention.Forward<double>(q, k, v, default, inter, 0.4, oi, lsei);
+        double[] g = Random<double>(rng, o.Length, 1), gi = new double[g.Length];
+        for (int t = 0; t < heads; t++)
+            for (int i = 0; i < l; i++)
+                for (int c = 0; c < ev; c++)
+                {
+                    Assert.Equal(o[(t * l + i) * ev + c], oi[t * ev + i * heads * ev + c], 1e-14);
+                    gi[t * ev + i * heads * ev + c] = g[(t * l + i) * ev + c];
+                }
+        double[] dq = new double[q.Length], dk = new double[k.Length], dv = new double[v.Length];
+        double[] dqi = new double[q.Length], dki = new double[k.Length], dvi = new double[v.Length];
+        Attention.Backward<double>(q, k, v, default, dense, 0.4, o, lse, g, dq, dk, dv, default);
+        var gl = new AttentionGradientLayout(Inter(ev), heads * ev, Inter(e), heads * e, Inter(e), heads * e, Inter(ev), heads * ev);
+        Attention.Backward<double>(q, k, v, default, inter, 0.4, oi, lsei, gi, dqi, dki, dvi, default, gl);
+        var dqr = new double[q.Length];
+        var dkr = new double[k.Length];
+        var dvr = new double[v.Length];
+        AttentionReference.Backward<double>(q, k, v, default, dense, 0.4, gi, dqr, dkr, dvr, default, gl with { DQueryOffsets = Dense(l * e), DQueryRowStride = e, DKeyOffsets = Dense(s * e), DKeyRowStride = e, DValueOffsets = Dense(s * ev), DValueRowStride = ev });
+        for (int t = 0; t < heads; t++)
+            for (int i = 0; i < l; i++)
+            {
+                for (int c = 0; c < e; c++)
+                {
+                    Assert.Equal(dq[(t * l + i) * e + c], dqi[t * e + i * heads * e + c], 1e-12);
+                    Assert.Equal(dk[(t * s + i) * e + c], dki[t * e + i * heads * e + c], 1e-12);
+                    Assert.Equal(dqr[(t * l + i) * e + c], dqi[t * e + i * heads * e + c], 1e-12);
+                }
+                for (int c = 0; c < ev; c++)
+                {
+                    Assert.Equal(dv[(t * s + i) * ev + c], dvi[t * ev + i * heads * ev + c], 1e-12);
+                    Assert.Equal(dvr[(t * s + i) * ev + c], dvi[t * ev + i * heads * ev + c], 1e-12);
+                }
+            }
+    }
+
+    [Fact]
     public void Rejects_offsets_past_the_end_of_a_span()
     {
         var layout = new AttentionLayout(1, 2, 2, 2, 2, [1], [0], [0]);

@@ -46,6 +46,34 @@ public sealed class GeluFloatTests
     }
 
     [Fact]
+    public void BackwardIsTheGradientTimesTheDerivative()
+    {
+        // The fused backward against its composite g·GELU'(x), over every length 0..40 (vector body and tail) and
+        // the oracle-checked inputs with a varying gradient.
+        for (int n = 0; n <= 40; n++)
+        {
+            float[] x = Enumerable.Range(0, n).Select(i => -4f + 0.37f * i).ToArray();
+            float[] g = Enumerable.Range(0, n).Select(i => 1.5f - 0.25f * i).ToArray();
+            var d = new float[n];
+            var y = new float[n];
+            GeluFloat.Derivative(x, d);
+            GeluFloat.Backward(x, g, y);
+            for (int i = 0; i < n; i++) Assert.Equal(g[i] * d[i], y[i]);
+        }
+        float[] xs = Inputs();
+        float[] gs = xs.Select((_, i) => (i % 7) - 3f).ToArray();
+        var dx = new float[xs.Length];
+        GeluFloat.Backward(xs, gs, dx);
+        for (int i = 0; i < xs.Length; i++)
+        {
+            double v = xs[i];
+            double e = gs[i] * (SpecialFunctions.NormalCdf(v) + v * SpecialFunctions.NormalPdf(v));
+            Assert.True(Math.Abs(dx[i] - e) <= 3 * Tol(xs[i]), $"g·GELU'({xs[i]}) = {dx[i]}, oracle {e}");
+        }
+        Assert.Throws<ArgumentException>(() => GeluFloat.Backward(new float[4], new float[3], new float[4]));
+    }
+
+    [Fact]
     public void TailsNaNAndLengthsBehave()
     {
         // Every length 0..40 exercises the 16-wide body and the scalar tail against the scalar form.

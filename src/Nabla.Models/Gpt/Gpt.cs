@@ -39,7 +39,9 @@ public sealed class CausalSelfAttention : Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(input);
         int b = input.Size(0), t = input.Size(1), hd = _nEmbd / _nHead;
-        Tensor[] qkv = CAttn.Forward(input).Split(_nEmbd, 2);
+        // With gradients, Q, K and V are projected separately (see Project); without, one c_attn GEMM split into
+        // views is cheaper (a decoding step is dominated by per-op overhead, and nothing flows back).
+        Tensor[] qkv = GradMode.IsEnabled ? [Project(input, 0), Project(input, 1), Project(input, 2)] : CAttn.Forward(input).Split(_nEmbd, 2);
         // (B, T, C) → (B, T, H, hd) → (B, H, T, hd): heads become a batch dimension.
         Tensor q = qkv[0].View(b, t, _nHead, hd).Transpose(1, 2);
         Tensor k = qkv[1].View(b, t, _nHead, hd).Transpose(1, 2);
@@ -57,6 +59,16 @@ public sealed class CausalSelfAttention : Module<Tensor, Tensor>
             y = Tensor.ScaledDotProductAttention(q, k, v, attnMask: t == 1 ? null : OffsetCausalMask(t, past));
         }
         return CProj.Forward(y.Transpose(1, 2).Contiguous().View(b, t, _nEmbd));
+    }
+
+    /// <summary>Part <paramref name="part"/> (0 = Q, 1 = K, 2 = V) of c_attn(x): x·W_partᵀ + b_part with the
+    /// part's rows of c_attn's weight and bias. The same values as splitting c_attn(x) into three, but each part is
+    /// its own contiguous (B, T, C) tensor: the gradients of Q, K and V then reach c_attn as three (C, C) weight
+    /// slices and three (B, T, C) input gradients instead of three zero-padded (B, T, 3C) tensors summed.</summary>
+    private Tensor Project(Tensor x, int part)
+    {
+        Tensor w = CAttn.Weight.Narrow(0, part * _nEmbd, _nEmbd);
+        return Tensor.Linear(x, w, CAttn.Bias?.Narrow(0, part * _nEmbd, _nEmbd));
     }
 
     /// <summary>(T, past + T) Bool mask: query i (position past + i) may attend key j when j ≤ past + i.</summary>
