@@ -7,15 +7,21 @@ internal static class Input
     public static double[] Matrix(Tensor x, string op, string name, out int n, out int f)
     {
         ArgumentNullException.ThrowIfNull(x, name);
+        CheckShape(x, op, name, out n, out f);
+        double[] data = Doubles(x);
+        CheckFinite(data, op, name, f);
+        return data;
+    }
+
+    /// <summary>Checks that x is a non-empty 2-D (samples, features) tensor and returns its sizes.</summary>
+    private static void CheckShape(Tensor x, string op, string name, out int n, out int f)
+    {
         if (x.Dim != 2)
             throw new ArgumentException($"{op}: {name} must be 2-D (samples, features), got shape ({string.Join(", ", x.Shape)}).", name);
         n = x.Size(0);
         f = x.Size(1);
         if (n == 0 || f == 0)
             throw new ArgumentException($"{op}: {name} has shape ({n}, {f}); need at least one sample and one feature.", name);
-        double[] data = Doubles(x);
-        CheckFinite(data, op, name, f);
-        return data;
     }
 
     /// <summary>Like <see cref="Matrix"/>, but a Float32 tensor comes back as a float array (the same values, half the
@@ -24,12 +30,7 @@ internal static class Input
     {
         ArgumentNullException.ThrowIfNull(x, name);
         if (x.DType != DType.Float32) return Matrix(x, op, name, out n, out f);
-        if (x.Dim != 2)
-            throw new ArgumentException($"{op}: {name} must be 2-D (samples, features), got shape ({string.Join(", ", x.Shape)}).", name);
-        n = x.Size(0);
-        f = x.Size(1);
-        if (n == 0 || f == 0)
-            throw new ArgumentException($"{op}: {name} has shape ({n}, {f}); need at least one sample and one feature.", name);
+        CheckShape(x, op, name, out n, out f);
         float[] data = x.ToArray<float>();
         for (int i = 0; i < data.Length; i++)
             if (!float.IsFinite(data[i]))
