@@ -9,10 +9,10 @@ public partial class Tensor
         int n = Layout.NumEl(shape);
         Array data = dtype switch
         {
-            DType.Float32 => new float[n],
-            DType.Float64 => new double[n],
-            DType.Int64 => new long[n],
-            _ => new bool[n],
+            DType.Float32 => Storage<float>(n, zeroed: true),
+            DType.Float64 => Storage<double>(n, zeroed: true),
+            DType.Int64 => Storage<long>(n, zeroed: true),
+            _ => Storage<bool>(n, zeroed: true),
         };
         return new Tensor(data, dtype, shape, Layout.ContiguousStrides(shape), 0);
     }
@@ -24,12 +24,25 @@ public partial class Tensor
         int n = Layout.NumEl(shape);
         Array data = dtype switch
         {
-            DType.Float32 => GC.AllocateUninitializedArray<float>(n),
-            DType.Float64 => GC.AllocateUninitializedArray<double>(n),
-            DType.Int64 => GC.AllocateUninitializedArray<long>(n),
-            _ => GC.AllocateUninitializedArray<bool>(n),
+            DType.Float32 => Storage<float>(n, zeroed: false),
+            DType.Float64 => Storage<double>(n, zeroed: false),
+            DType.Int64 => Storage<long>(n, zeroed: false),
+            _ => Storage<bool>(n, zeroed: false),
         };
         return new Tensor(data, dtype, shape, Layout.ContiguousStrides(shape), 0);
+    }
+
+    /// <summary>A new array for a tensor: large ones come from <see cref="StoragePool"/> when one of that length is
+    /// free, and are noted as fresh for the backward pass (<see cref="Graph.NoteAllocation"/>), which may give them
+    /// back once it knows they are dead.</summary>
+    private static T[] Storage<T>(int n, bool zeroed) where T : unmanaged
+    {
+        if (!StoragePool.Pooled<T>(n)) return zeroed ? new T[n] : GC.AllocateUninitializedArray<T>(n);
+        T[]? data = StoragePool.TryRent<T>(n);
+        if (data is null) data = zeroed ? new T[n] : GC.AllocateUninitializedArray<T>(n);
+        else if (zeroed) System.Array.Clear(data);
+        Graph.NoteAllocation(data);
+        return data;
     }
 
     internal static Tensor Wrap<T>(T[] data, int[] shape, DType dtype) => new(data, dtype, shape, Layout.ContiguousStrides(shape), 0);

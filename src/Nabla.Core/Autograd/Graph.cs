@@ -7,10 +7,15 @@ internal static class Graph
 {
     [ThreadStatic] private static bool t_inBackward;
     [ThreadStatic] private static bool t_retainGraph;
+    [ThreadStatic] private static HashSet<Array>? t_fresh;
 
     /// <summary>True while a backward pass that keeps the graph runs: a backward function may then run again, so it
     /// must not release what it saved (see <see cref="Internal.SavedBuffers"/>).</summary>
     public static bool RetainingGraph => t_retainGraph;
+
+    /// <summary>Called by tensor allocation for every array big enough to be pooled: while a backward function
+    /// runs on this thread, the engine learns which of the gradients it returns are in storage it just made.</summary>
+    public static void NoteAllocation(Array data) => t_fresh?.Add(data);
 
     /// <summary>Attaches <paramref name="backward"/> to <paramref name="output"/> when grad mode is on and any
     /// input requires a gradient; checks the output for NaN/∞ in anomaly mode.</summary>
@@ -84,10 +89,17 @@ internal static class Graph
         }
     }
 
+    /// <remarks>Gradient ownership: a gradient a backward function returns is owned by the engine when it is in
+    /// storage that function allocated (or the owned incoming gradient's storage, for views such as a reshape's
+    /// backward), covers that storage whole and shares it with no other returned gradient. Nothing outside the
+    /// engine can reach an owned gradient, so the engine (1) accumulates into it in place instead of allocating
+    /// old + g for every second path into a node (a residual stream's gradients), (2) hands it over as a leaf's
+    /// first <see cref="Tensor.Grad"/> without a copy, and (3) gives its storage to <see cref="StoragePool"/> once
+    /// the node's backward has consumed it, so the next op reuses warm memory instead of making garbage. Gradients
+    /// captured for <c>Autograd.Grad</c> or given by the caller are never owned.</remarks>
     private static void RunGraph(Tensor[] roots, Tensor[]? gradients, bool retainGraph, Dictionary<object, Tensor?>? capture)
     {
-
-        var pending = new Dictionary<Node, Tensor>(ReferenceEqualityComparer.Instance);
+        var pending = new Dictionary<Node, Pending>(ReferenceEqualityComparer.Instance);
         var rootNodes = new List<Node>();
         for (int i = 0; i < roots.Length; i++)
         {
@@ -98,10 +110,10 @@ internal static class Graph
                 if (!root.RequiresGrad)
                     throw new InvalidOperationException(
                         $"Backward: output {i} of shape {root.ShapeString} does not require grad and has no GradFn.");
-                Deliver(root, g, capture);
+                Deliver(root, g, capture, owned: false);
                 continue;
             }
-            Accumulate(pending, root.GradFn, g);
+            Accumulate(pending, root.GradFn, g, owned: false);
             rootNodes.Add(root.GradFn);
         }
 
@@ -133,19 +145,39 @@ internal static class Graph
         {
             if (dependencies[n] == 0 && !ready.Contains(n)) ready.Push(n);
         }
+        var fresh = new HashSet<Array>(ReferenceEqualityComparer.Instance);
         while (ready.Count > 0)
         {
             Node node = ready.Pop();
-            pending.Remove(node, out Tensor? g);
+            pending.Remove(node, out Pending incoming);
+            Tensor? g = incoming.Grad;
             Tensor?[]? inputGrads = null;
+            bool[]? owned = null;
             if (g is not null)
             {
-                if (capture is not null && capture.ContainsKey(node)) capture[node] = Sum(capture[node], g);
+                bool gOwned = incoming.Owned;
+                if (capture is not null && capture.ContainsKey(node))
+                {
+                    capture[node] = Sum(capture[node], g);
+                    gOwned = false;
+                }
                 Func<Tensor, Tensor?[]> backward = node.BackwardFunction ?? throw new InvalidOperationException(
                     $"Backward: trying to backward through {node.Name} a second time; its saved tensors were freed. Pass retainGraph: true to the first Backward.");
-                inputGrads = backward(g);
+                HashSet<Array>? outer = t_fresh;
+                fresh.Clear();
+                t_fresh = fresh;
+                try
+                {
+                    inputGrads = backward(g);
+                }
+                finally
+                {
+                    t_fresh = outer;
+                }
                 if (!retainGraph) node.BackwardFunction = null;
                 Check(node, inputGrads);
+                owned = Ownership(inputGrads, g, gOwned, fresh);
+                if (gOwned && !Shares(inputGrads, g.Data)) StoragePool.Return(g.Data);
             }
             for (int i = 0; i < node.Edges.Length; i++)
             {
@@ -153,14 +185,47 @@ internal static class Graph
                 Tensor? gi = inputGrads?[i];
                 if (e.Node is not null)
                 {
-                    if (gi is not null) Accumulate(pending, e.Node, gi);
+                    if (gi is not null) Accumulate(pending, e.Node, gi, owned![i]);
                     int left = dependencies[e.Node] - 1;
                     dependencies[e.Node] = left;
                     if (left == 0) ready.Push(e.Node);
                 }
-                else if (e.Leaf is not null && gi is not null) Deliver(e.Leaf, gi, capture);
+                else if (e.Leaf is not null && gi is not null) Deliver(e.Leaf, gi, capture, owned![i]);
             }
         }
+    }
+
+    /// <summary>A gradient waiting for its node to run, and whether the engine owns its storage.</summary>
+    private readonly record struct Pending(Tensor? Grad, bool Owned);
+
+    /// <summary>Which returned gradients the engine owns (see <see cref="RunGraph"/>): storage made during the
+    /// backward call (<paramref name="fresh"/>) or the owned incoming gradient's, covered whole, by no other
+    /// returned gradient.</summary>
+    private static bool[] Ownership(Tensor?[] grads, Tensor g, bool gOwned, HashSet<Array> fresh)
+    {
+        var owned = new bool[grads.Length];
+        for (int i = 0; i < grads.Length; i++)
+        {
+            Tensor? gi = grads[i];
+            if (gi is null || gi.GradFn is not null || gi.RequiresGrad || !Whole(gi)) continue;
+            if (!fresh.Contains(gi.Data) && !(gOwned && ReferenceEquals(gi.Data, g.Data))) continue;
+            bool alone = true;
+            for (int j = 0; j < grads.Length && alone; j++) alone = j == i || grads[j] is null || !ReferenceEquals(grads[j]!.Data, gi.Data);
+            owned[i] = alone;
+        }
+        return owned;
+    }
+
+    /// <summary>True when the tensor is its storage: contiguous from element 0 to the last.</summary>
+    private static bool Whole(Tensor t) => t.IsContiguous && t.Offset == 0 && t.NumEl == t.Data.Length;
+
+    private static bool Shares(Tensor?[] grads, Array data)
+    {
+        foreach (Tensor? gi in grads)
+        {
+            if (gi is not null && ReferenceEquals(gi.Data, data)) return true;
+        }
+        return false;
     }
 
     private static Tensor RootGradient(Tensor root, Tensor? given, int index)
@@ -192,20 +257,52 @@ internal static class Graph
         }
     }
 
-    private static void Accumulate(Dictionary<Node, Tensor> pending, Node node, Tensor g)
-        => pending[node] = pending.TryGetValue(node, out Tensor? old) ? old + g : g;
+    /// <summary>Adds a gradient arriving at a node to what is pending there. Float addition is commutative, so
+    /// adding in place into whichever operand the engine owns gives the same bits as allocating old + g.</summary>
+    private static void Accumulate(Dictionary<Node, Pending> pending, Node node, Tensor g, bool owned)
+    {
+        if (!pending.TryGetValue(node, out Pending old))
+        {
+            pending[node] = new Pending(g, owned);
+            return;
+        }
+        Tensor o = old.Grad!;
+        if (o.DType == g.DType && old.Owned)
+        {
+            o.AddInPlace(g);
+            if (owned) StoragePool.Return(g.Data);
+        }
+        else if (o.DType == g.DType && owned) pending[node] = new Pending(g.AddInPlace(o), true);
+        else
+        {
+            Tensor sum = o + g;
+            pending[node] = new Pending(sum, Whole(sum) && !ReferenceEquals(sum.Data, o.Data) && !ReferenceEquals(sum.Data, g.Data));
+            if (old.Owned) StoragePool.Return(o.Data);
+            if (owned) StoragePool.Return(g.Data);
+        }
+    }
 
     private static Tensor Sum(Tensor? a, Tensor b) => a is null ? b : a + b;
 
-    private static void Deliver(Tensor leaf, Tensor g, Dictionary<object, Tensor?>? capture)
+    /// <summary>Adds a gradient into a leaf's <see cref="Tensor.Grad"/> (or into <paramref name="capture"/>). An owned
+    /// gradient becomes the leaf's first gradient as is; otherwise the leaf gets a copy.</summary>
+    private static void Deliver(Tensor leaf, Tensor g, Dictionary<object, Tensor?>? capture, bool owned)
     {
         if (capture is not null)
         {
             if (capture.TryGetValue(leaf, out Tensor? old)) capture[leaf] = Sum(old, g);
             return;
         }
-        if (g.DType != leaf.DType) g = g.To(leaf.DType);
-        if (leaf.Grad is null) leaf.Grad = g.Clone();
-        else leaf.Grad.AddInPlace(g);
+        if (g.DType != leaf.DType)
+        {
+            g = g.To(leaf.DType);
+            owned = false;
+        }
+        if (leaf.Grad is null) leaf.Grad = owned ? g : g.Clone();
+        else
+        {
+            leaf.Grad.AddInPlace(g);
+            if (owned) StoragePool.Return(g.Data);
+        }
     }
 }
