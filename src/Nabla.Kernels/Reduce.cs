@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Nabla.Kernels;
 
@@ -97,6 +99,16 @@ public static class Reduce
         for (int o = 0; o < outer; o++)
         {
             Span<T> row = destination.Slice(o * inner, inner);
+            if (r > 0 && inner <= SumRowsMaxInner && typeof(TOp) == typeof(SumReducer<float>))
+            {
+                SumRows(Reinterpret<T, float>(x.Slice(o * r * inner, r * inner)), r, inner, Reinterpret<T, float>(row));
+                continue;
+            }
+            if (r > 0 && inner <= SumRowsMaxInner && typeof(TOp) == typeof(SumReducer<double>))
+            {
+                SumRows(Reinterpret<T, double>(x.Slice(o * r * inner, r * inner)), r, inner, Reinterpret<T, double>(row));
+                continue;
+            }
             if (r == 0)
             {
                 row.Fill(TOp.Identity);
@@ -104,6 +116,35 @@ public static class Reduce
             }
             x.Slice(o * r * inner, inner).CopyTo(row);
             for (int k = 1; k < r; k++) TOp.Combine(row, x.Slice((o * r + k) * inner, inner), row);
+        }
+    }
+
+    /// <summary>The span as another element type of the same size (T is that type, checked by the caller).</summary>
+    private static ReadOnlySpan<TTo> Reinterpret<TFrom, TTo>(ReadOnlySpan<TFrom> x)
+        => MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<TFrom, TTo>(ref MemoryMarshal.GetReference(x)), x.Length);
+
+    private static Span<TTo> Reinterpret<TFrom, TTo>(Span<TFrom> x)
+        => MemoryMarshal.CreateSpan(ref Unsafe.As<TFrom, TTo>(ref MemoryMarshal.GetReference(x)), x.Length);
+
+    /// <summary>Rows at most this long are summed by <see cref="SumRows"/>: the running row (64 KiB of floats) stays
+    /// in L1/L2 while the block streams past; longer rows amortise a combine call per row anyway.</summary>
+    private const int SumRowsMaxInner = 16 * 1024;
+
+    /// <summary>destination[i] = Σₖ x[k, i] over the rows of a contiguous (r, inner) block, adding the rows in order
+    /// (so the same bits as combining them one at a time) in one sequential pass over the block.</summary>
+    /// <remarks>A bias gradient is this sum over a layer's (tokens, features) output gradient: (4096, 128) for a
+    /// char-GPT. Combining row by row through <see cref="IReduceOperator{T}.Combine"/> costs a call per 128-element
+    /// row: 0.6 ms for that sum (3.4 GB/s).</remarks>
+    internal static void SumRows<T>(ReadOnlySpan<T> x, int r, int inner, Span<T> destination) where T : unmanaged, INumber<T>
+    {
+        x.Slice(0, inner).CopyTo(destination);
+        int w = Vector<T>.Count, vectorEnd = Vector.IsHardwareAccelerated ? inner - inner % w : 0;
+        for (int k = 1; k < r; k++)
+        {
+            ReadOnlySpan<T> row = x.Slice(k * inner, inner);
+            int i = 0;
+            for (; i < vectorEnd; i += w) (new Vector<T>(destination.Slice(i)) + new Vector<T>(row.Slice(i))).CopyTo(destination.Slice(i));
+            for (; i < inner; i++) destination[i] += row[i];
         }
     }
 

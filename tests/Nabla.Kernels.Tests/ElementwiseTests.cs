@@ -192,6 +192,45 @@ public sealed class ElementwiseTests
     }
 
     [Fact]
+    public void Summing_rows_in_registers_gives_the_bits_of_adding_them_one_at_a_time()
+    {
+        // The oracle adds row k into the running row for k = 1..r-1 in order, as the generic middle-axis path did;
+        // float addition is not associative, so only the same order gives the same bits. Widths cover the 4-vector
+        // block, the single-vector loop and the scalar tail (Vector<float>.Count = 8 or 16 here); inner = 1 sums each
+        // row whole (TensorPrimitives.Sum), another order.
+        foreach (int inner in new[] { 2, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 70, 128 })
+        {
+            foreach (int r in new[] { 1, 2, 5, 37 })
+            {
+                const int outer = 2;
+                float[] x = Data<float>(outer * r * inner, inner * 31 + r, -2, 2);
+                var expected = new float[outer * inner];
+                for (int o = 0; o < outer; o++)
+                {
+                    for (int i = 0; i < inner; i++)
+                    {
+                        float sum = x[o * r * inner + i];
+                        for (int k = 1; k < r; k++) sum += x[(o * r + k) * inner + i];
+                        expected[o * inner + i] = sum;
+                    }
+                }
+                var y = new float[outer * inner];
+                Reduce.Apply<float, SumReducer<float>>(x, outer, r, inner, y);
+                Assert.Equal(expected, y);
+                double[] xd = [.. x.Select(v => (double)v)];
+                var yd = new double[outer * inner];
+                Reduce.Apply<double, SumReducer<double>>(xd, outer, r, inner, yd);
+                for (int j = 0; j < yd.Length; j++)
+                {
+                    double sum = xd[j / inner * r * inner + j % inner];
+                    for (int k = 1; k < r; k++) sum += xd[(j / inner * r + k) * inner + j % inner];
+                    Assert.Equal(sum, yd[j]);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void ArgExtreme_takes_the_first_of_ties_and_NaN_as_maximum()
     {
         var idx = new long[2];
