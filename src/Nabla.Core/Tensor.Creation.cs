@@ -14,7 +14,7 @@ public partial class Tensor
             DType.Int64 => Storage<long>(n, zeroed: true),
             _ => Storage<bool>(n, zeroed: true),
         };
-        return new Tensor(data, dtype, shape, Layout.ContiguousStrides(shape), 0);
+        return new Tensor(data, dtype, shape, Layout.ContiguousStrides(shape), 0) { OwnsStorage = true };
     }
 
     /// <summary>A contiguous tensor whose storage is not zeroed, for kernels that overwrite every element: saves
@@ -29,7 +29,7 @@ public partial class Tensor
             DType.Int64 => Storage<long>(n, zeroed: false),
             _ => Storage<bool>(n, zeroed: false),
         };
-        return new Tensor(data, dtype, shape, Layout.ContiguousStrides(shape), 0);
+        return new Tensor(data, dtype, shape, Layout.ContiguousStrides(shape), 0) { OwnsStorage = true };
     }
 
     /// <summary>A new array for a tensor: large ones come from <see cref="StoragePool"/> when one of that length is

@@ -20,6 +20,10 @@ public partial class Tensor
     internal readonly int Offset;
     private bool _requiresGrad;
 
+    /// <summary>True when this tensor was made with its own storage by an op (<see cref="Allocate"/>), not a view
+    /// or wrapper of storage made elsewhere: only then may <see cref="ReleaseAfterBackward"/> recycle it.</summary>
+    internal bool OwnsStorage;
+
     internal Tensor(Array data, DType dtype, int[] shape, int[] strides, int offset)
     {
         Data = data;
@@ -98,6 +102,21 @@ public partial class Tensor
 
     /// <summary>Drops the accumulated gradient (PyTorch's <c>set_to_none=True</c> default).</summary>
     public void ZeroGrad() => Grad = null;
+
+    /// <summary>Declares this op result an intermediate that nothing but the graph will read after the backward pass:
+    /// once the backward of the op that made it has run (without retaining the graph), its storage is recycled for
+    /// the tensors made after it, instead of waiting for the garbage collector. For module authors: call it on
+    /// results of a forward that the module neither returns nor keeps, nor detaches or hands to anyone. Does
+    /// nothing when no graph is recorded, on views, and on tensors below the pooled size. Returns this tensor.</summary>
+    /// <remarks>PyTorch needs no such call: reference counting frees an intermediate the moment the backward drops
+    /// it, and its allocator hands the warm block to the next tensor. In .NET the array would wait for a GC, meanwhile
+    /// every new activation lands in memory that is not in cache, and the GC copies the activations still live each
+    /// time it runs (W4 char-GPT: 218 MB of activations per step).</remarks>
+    public Tensor ReleaseAfterBackward()
+    {
+        if (GradFn is not null && OwnsStorage && GradMode.IsEnabled) GradFn.Release(Data);
+        return this;
+    }
 
     /// <summary>A view of the same storage that is cut off from the graph. PyTorch: <c>tensor.detach()</c>.</summary>
     public Tensor Detach() => new(Data, DType, ShapeArray, StridesArray, Offset);

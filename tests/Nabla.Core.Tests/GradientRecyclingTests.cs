@@ -112,6 +112,60 @@ public sealed class GradientRecyclingTests
         Assert.All(x.Grad!.ToArray<float>(), v => Assert.Equal(2f, v));
     });
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_intermediate_declared_released_is_recycled_after_its_backward_with_exact_gradients(bool poison) => WithPool(poison, () =>
+    {
+        Tensor x = X();
+        Tensor u = (x * 2).ReleaseAfterBackward();
+        (u * u + u).Sum().Backward();
+        Assert.Equal(Expected(x, 1), x.Grad!.ToArray<float>());
+        if (poison) Assert.All(u.ToArray<float>(), v => Assert.True(float.IsNaN(v)));
+        else
+        {
+            // u's array is among the free ones: renting every free array of that length finds it.
+            var free = new List<float[]>();
+            while (StoragePool.TryRent<float>(N * N) is { } a) free.Add(a);
+            Assert.Contains(free, a => ReferenceEquals(a, u.Data));
+        }
+    });
+
+    [Fact]
+    public void A_retained_graph_keeps_released_intermediates_for_the_next_backward()
+    {
+        WithPool(poison: true, () =>
+        {
+            Tensor x = X();
+            Tensor u = (x * 2).ReleaseAfterBackward();
+            Tensor loss = (u * u + u).Sum();
+            loss.Backward(retainGraph: true);
+            Assert.Equal([.. x.ToArray<float>().Select(v => 2 * v)], u.ToArray<float>());
+            loss.Backward();
+            Assert.Equal(Expected(x, 2), x.Grad!.ToArray<float>());
+        });
+    }
+
+    [Fact]
+    public void Leaves_views_and_results_made_without_a_graph_are_never_released()
+    {
+        WithPool(poison: true, () =>
+        {
+            Tensor x = X().ReleaseAfterBackward();
+            Tensor u = x * 2;
+            Tensor view = u.View(N * N).ReleaseAfterBackward();
+            Tensor w;
+            using (GradMode.Disable()) w = (x * 3).ReleaseAfterBackward();
+            (view * view).Sum().Backward();
+            float[] xs = X().ToArray<float>();
+            Assert.Equal(xs, x.ToArray<float>());
+            Assert.Equal([.. xs.Select(v => 2 * v)], u.ToArray<float>());
+            Assert.Equal([.. xs.Select(v => 3 * v)], w.ToArray<float>());
+            // d/dx Σ(2x)² = 8x.
+            Assert.Equal([.. xs.Select(v => 8 * v)], x.Grad!.ToArray<float>());
+        });
+    }
+
     [Fact]
     public void A_recycled_array_is_handed_out_again_for_the_same_length()
     {

@@ -178,6 +178,16 @@ internal static class Graph
                 Check(node, inputGrads);
                 owned = Ownership(inputGrads, g, gOwned, fresh);
                 if (gOwned && !Shares(inputGrads, g.Data)) StoragePool.Return(g.Data);
+                // The node's own output, when its maker declared it an intermediate: every consumer in the graph
+                // has an edge to this node, so all of them have run their backward by now.
+                if (!retainGraph && node.Released is { } released)
+                {
+                    node.Released = null;
+                    foreach (Array a in released)
+                    {
+                        if (!ReferenceEquals(a, g.Data) && !Shares(inputGrads, a)) StoragePool.Return(a);
+                    }
+                }
             }
             for (int i = 0; i < node.Edges.Length; i++)
             {

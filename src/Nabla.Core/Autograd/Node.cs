@@ -11,6 +11,9 @@ public sealed class Node
     internal readonly int[][] InputShapes;
     internal Func<Tensor, Tensor?[]>? BackwardFunction;
 
+    /// <summary>Storage of this node's output declared dead after its backward (<see cref="Tensor.ReleaseAfterBackward"/>).</summary>
+    internal List<Array>? Released;
+
     internal Node(string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
     {
         Name = name;
@@ -24,6 +27,12 @@ public sealed class Node
             else if (t.RequiresGrad) Edges[i] = new Edge(null, t);
         }
         BackwardFunction = backward;
+    }
+
+    internal void Release(Array data)
+    {
+        Released ??= [];
+        if (!Released.Contains(data)) Released.Add(data);
     }
 
     /// <summary>The op's name, e.g. "MatMul" (used in error messages and graph dumps).</summary>

@@ -41,7 +41,10 @@ public sealed class CausalSelfAttention : Module<Tensor, Tensor>
         int b = input.Size(0), t = input.Size(1), hd = _nEmbd / _nHead;
         // With gradients, Q, K and V are projected separately (see Project); without, one c_attn GEMM split into
         // views is cheaper (a decoding step is dominated by per-op overhead, and nothing flows back).
-        Tensor[] qkv = GradMode.IsEnabled ? [Project(input, 0), Project(input, 1), Project(input, 2)] : CAttn.Forward(input).Split(_nEmbd, 2);
+        // Without a cache the projections are intermediates (a cache keeps K and V).
+        Tensor[] qkv = GradMode.IsEnabled
+            ? [Intermediate(Project(input, 0), cache), Intermediate(Project(input, 1), cache), Intermediate(Project(input, 2), cache)]
+            : CAttn.Forward(input).Split(_nEmbd, 2);
         // (B, T, C) → (B, T, H, hd) → (B, H, T, hd): heads become a batch dimension.
         Tensor q = qkv[0].View(b, t, _nHead, hd).Transpose(1, 2);
         Tensor k = qkv[1].View(b, t, _nHead, hd).Transpose(1, 2);
@@ -60,6 +63,8 @@ public sealed class CausalSelfAttention : Module<Tensor, Tensor>
         }
         return CProj.Forward(y.Transpose(1, 2).Contiguous().View(b, t, _nEmbd));
     }
+
+    private static Tensor Intermediate(Tensor t, KvCache? cache) => cache is null ? t.ReleaseAfterBackward() : t;
 
     /// <summary>Part <paramref name="part"/> (0 = Q, 1 = K, 2 = V) of c_attn(x): x·W_partᵀ + b_part with the
     /// part's rows of c_attn's weight and bias. The same values as splitting c_attn(x) into three, but each part is
@@ -105,7 +110,9 @@ public sealed class GptMlp : Module<Tensor, Tensor>
 
     /// <summary>c_proj(GELU(c_fc(x))). Shapes: (*, C) → (*, C).</summary>
     /// <param name="input">(*, C).</param>
-    public override Tensor Forward(Tensor input) => CProj.Forward(CFc.Forward(input).Gelu());
+    /// <remarks>c_fc's output and the GELU are intermediates (<see cref="Tensor.ReleaseAfterBackward"/>): their
+    /// storage is recycled once the backward has passed them.</remarks>
+    public override Tensor Forward(Tensor input) => CProj.Forward(CFc.Forward(input).ReleaseAfterBackward().Gelu().ReleaseAfterBackward());
 }
 
 /// <summary>A pre-LayerNorm transformer block: x + attn(ln_1(x)), then + mlp(ln_2(x)). nanoGPT: <c>Block</c>.</summary>
@@ -142,8 +149,9 @@ public sealed class GptBlock : Module<Tensor, Tensor>
 
     internal Tensor Forward(Tensor x, KvCache? cache, int layer)
     {
-        x = x + Attn.Forward(Ln1.Forward(x), cache, layer);
-        return x + Mlp.Forward(Ln2.Forward(x));
+        // Everything but the returned sum is an intermediate whose storage the backward may recycle.
+        x = (x + Attn.Forward(Ln1.Forward(x).ReleaseAfterBackward(), cache, layer).ReleaseAfterBackward()).ReleaseAfterBackward();
+        return x + Mlp.Forward(Ln2.Forward(x).ReleaseAfterBackward()).ReleaseAfterBackward();
     }
 }
 
@@ -230,10 +238,11 @@ public sealed class Gpt : Module<Tensor, Tensor>
         int t = input.Size(1);
         if (past + t > Config.BlockSize)
             throw new ArgumentException($"Gpt: {past} cached + {t} new tokens exceed the block size {Config.BlockSize}.", nameof(input));
-        Tensor x = Wte.Forward(input) + Wpe.Forward(Tensor.Arange(past, past + t));
-        for (int i = 0; i < _blocks.Count; i++) x = ((GptBlock)_blocks[i]).Forward(x, cache, i);
+        // The residual stream and the final norm are intermediates: only the logits leave the model.
+        Tensor x = (Wte.Forward(input).ReleaseAfterBackward() + Wpe.Forward(Tensor.Arange(past, past + t))).ReleaseAfterBackward();
+        for (int i = 0; i < _blocks.Count; i++) x = ((GptBlock)_blocks[i]).Forward(x, cache, i).ReleaseAfterBackward();
         cache?.Advance(t);
-        return LmHead.Forward(LnF.Forward(x));
+        return LmHead.Forward(LnF.Forward(x).ReleaseAfterBackward());
     }
 
     /// <summary>Mean cross-entropy of the next-token predictions. Shapes: input, targets (B, T) Int64 → scalar.</summary>
@@ -242,7 +251,7 @@ public sealed class Gpt : Module<Tensor, Tensor>
     public Tensor Loss(Tensor input, Tensor targets)
     {
         ArgumentNullException.ThrowIfNull(targets);
-        Tensor logits = Forward(input);
+        Tensor logits = Forward(input).ReleaseAfterBackward();
         return Functional.CrossEntropy(logits.View(-1, Config.VocabSize), targets.Reshape(-1));
     }
 

@@ -11,6 +11,9 @@ public sealed class Sequential : Module<Tensor, Tensor>
 {
     private readonly List<Module<Tensor, Tensor>> _layers = [];
 
+    /// <summary>True when the module and all its submodules are Nabla.Nn's own types.</summary>
+    private static bool OwnModules(Module m) => m.Modules().All(x => x.GetType().Assembly == typeof(Sequential).Assembly);
+
     /// <summary>A sequence of the given modules, named "0", "1", …. PyTorch: <c>nn.Sequential(*modules)</c>.</summary>
     /// <param name="modules">The layers, in order.</param>
     public Sequential(params Module<Tensor, Tensor>[] modules)
@@ -61,8 +64,15 @@ public sealed class Sequential : Module<Tensor, Tensor>
     /// <param name="input">The first layer's input.</param>
     public override Tensor Forward(Tensor input)
     {
+        // The outputs between layers are intermediates nothing outside reads, when every module involved is one of
+        // Nabla's own (none keeps its output; a module of the user's might, e.g. to plot activations). A layer that
+        // returns its input, as Identity or Dropout in eval mode do, hands back the caller's tensor: left alone.
         Tensor x = input;
-        foreach (Module<Tensor, Tensor> layer in _layers) x = layer.Forward(x);
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            x = _layers[i].Forward(x);
+            if (i < _layers.Count - 1 && !ReferenceEquals(x, input) && OwnModules(_layers[i]) && OwnModules(_layers[i + 1])) x.ReleaseAfterBackward();
+        }
         return x;
     }
 }
