@@ -113,7 +113,9 @@ public partial class Tensor
     {
         int n = batch[0], h = batch[1];
         Tensor mem = AllocateUninitialized(dtype, [n, rows, h, width]);
-        var view = new Tensor(mem.Data, dtype, [n, h, rows, width], [rows * h * width, width, h * width, 1], 0);
+        // The view is the only tensor over mem's storage that leaves this method, so it owns it (see
+        // Tensor.OwnsStorage): the backward may recycle it like any op's fresh result.
+        var view = new Tensor(mem.Data, dtype, [n, h, rows, width], [rows * h * width, width, h * width, 1], 0) { OwnsStorage = true };
         var offsets = new int[n * h];
         for (int b = 0; b < n; b++)
             for (int i = 0; i < h; i++) offsets[b * h + i] = b * rows * h * width + i * width;

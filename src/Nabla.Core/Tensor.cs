@@ -20,8 +20,9 @@ public partial class Tensor
     internal readonly int Offset;
     private bool _requiresGrad;
 
-    /// <summary>True when this tensor was made with its own storage by an op (<see cref="Allocate"/>), not a view
-    /// or wrapper of storage made elsewhere: only then may <see cref="ReleaseAfterBackward"/> recycle it.</summary>
+    /// <summary>True when this tensor was made with its own storage by an op (<see cref="Allocate"/>, or a dense
+    /// permuted view that is the only tensor over fresh storage, as attention's heads-interleaved results), not a
+    /// view or wrapper of storage made elsewhere: only then may <see cref="ReleaseAfterBackward"/> recycle it.</summary>
     internal bool OwnsStorage;
 
     internal Tensor(Array data, DType dtype, int[] shape, int[] strides, int offset)

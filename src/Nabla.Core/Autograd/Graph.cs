@@ -91,7 +91,8 @@ internal static class Graph
 
     /// <remarks>Gradient ownership: a gradient a backward function returns is owned by the engine when it is in
     /// storage that function allocated (or the owned incoming gradient's storage, for views such as a reshape's
-    /// backward), covers that storage whole and shares it with no other returned gradient. Nothing outside the
+    /// backward), covers that storage whole (contiguous, or a dense permuted view that owns it, as attention's
+    /// heads-interleaved gradients) and shares it with no other returned gradient. Nothing outside the
     /// engine can reach an owned gradient, so the engine (1) accumulates into it in place instead of allocating
     /// old + g for every second path into a node (a residual stream's gradients), (2) hands it over as a leaf's
     /// first <see cref="Tensor.Grad"/> without a copy, and (3) gives its storage to <see cref="StoragePool"/> once
@@ -217,7 +218,7 @@ internal static class Graph
         for (int i = 0; i < grads.Length; i++)
         {
             Tensor? gi = grads[i];
-            if (gi is null || gi.GradFn is not null || gi.RequiresGrad || !Whole(gi)) continue;
+            if (gi is null || gi.GradFn is not null || gi.RequiresGrad || !(Whole(gi) || (gi.OwnsStorage && gi.NumEl == gi.Data.Length))) continue;
             if (!fresh.Contains(gi.Data) && !(gOwned && ReferenceEquals(gi.Data, g.Data))) continue;
             bool alone = true;
             for (int j = 0; j < grads.Length && alone; j++) alone = j == i || grads[j] is null || !ReferenceEquals(grads[j]!.Data, gi.Data);
@@ -308,7 +309,12 @@ internal static class Graph
             g = g.To(leaf.DType);
             owned = false;
         }
-        if (leaf.Grad is null) leaf.Grad = owned ? g : g.Clone();
+        if (leaf.Grad is null)
+        {
+            // A leaf's gradient is contiguous (optimizers read it as one span): an owned permuted view is copied.
+            leaf.Grad = owned && g.IsContiguous ? g : g.Clone();
+            if (owned && !g.IsContiguous) StoragePool.Return(g.Data);
+        }
         else
         {
             leaf.Grad.AddInPlace(g);

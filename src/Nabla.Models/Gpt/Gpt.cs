@@ -53,7 +53,7 @@ public sealed class CausalSelfAttention : Module<Tensor, Tensor>
         if (cache is null || cache.Length == 0)
         {
             if (cache is not null) (k, v) = cache.Append(layer, k, v);
-            y = Tensor.ScaledDotProductAttention(q, k, v, isCausal: true);
+            y = Intermediate(Tensor.ScaledDotProductAttention(q, k, v, isCausal: true), cache);
         }
         else
         {
