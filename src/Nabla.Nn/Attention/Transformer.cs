@@ -105,25 +105,24 @@ public sealed class TransformerEncoderLayer : Module<Tensor, Tensor>
     public Tensor Forward(Tensor src, Tensor? srcMask, Tensor? srcKeyPaddingMask = null, bool isCausal = false)
     {
         ArgumentNullException.ThrowIfNull(src);
-        Tensor x = src;
+        // Every tensor made here but the returned one is an intermediate the backward may recycle
+        // (Tensor.ReleaseAfterBackward); src is the caller's.
         if (_config.NormFirst)
         {
-            x = x + SelfAttentionBlock(Norm1.Forward(x), srcMask, srcKeyPaddingMask, isCausal);
-            x = x + FeedForwardBlock(Norm2.Forward(x));
+            Tensor x = R(src + R(SelfAttentionBlock(R(Norm1.Forward(src)), srcMask, srcKeyPaddingMask, isCausal)));
+            return x + R(FeedForwardBlock(R(Norm2.Forward(x))));
         }
-        else
-        {
-            x = Norm1.Forward(x + SelfAttentionBlock(x, srcMask, srcKeyPaddingMask, isCausal));
-            x = Norm2.Forward(x + FeedForwardBlock(x));
-        }
-        return x;
+        Tensor y = R(Norm1.Forward(R(src + R(SelfAttentionBlock(src, srcMask, srcKeyPaddingMask, isCausal)))));
+        return Norm2.Forward(R(y + R(FeedForwardBlock(y))));
     }
 
+    private static Tensor R(Tensor t) => t.ReleaseAfterBackward();
+
     private Tensor SelfAttentionBlock(Tensor x, Tensor? mask, Tensor? keyPadding, bool isCausal)
-        => Dropout1.Forward(SelfAttn.Forward(x, x, x, keyPadding, needWeights: false, attnMask: mask, isCausal: isCausal).Output);
+        => Dropout1.Forward(R(SelfAttn.Forward(x, x, x, keyPadding, needWeights: false, attnMask: mask, isCausal: isCausal).Output));
 
     private Tensor FeedForwardBlock(Tensor x)
-        => Dropout2.Forward(Linear2.Forward(DropoutLayer.Forward(_config.Activate(Linear1.Forward(x)))));
+        => Dropout2.Forward(R(Linear2.Forward(R(DropoutLayer.Forward(R(_config.Activate(R(Linear1.Forward(x)))))))));
 
     /// <summary>A layer with the same settings and a copy of this one's parameters (PyTorch's deepcopy in
     /// <c>_get_clones</c>).</summary>
@@ -307,8 +306,13 @@ public sealed class TransformerEncoder : Module<Tensor, Tensor>
     /// <param name="isCausal">Apply the causal mask in every layer.</param>
     public Tensor Forward(Tensor src, Tensor? mask, Tensor? srcKeyPaddingMask = null, bool isCausal = false)
     {
+        // The outputs between layers (and the last one when a norm follows) are intermediates.
         Tensor x = src;
-        for (int i = 0; i < Layers.Count; i++) x = ((TransformerEncoderLayer)Layers[i]).Forward(x, mask, srcKeyPaddingMask, isCausal);
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            x = ((TransformerEncoderLayer)Layers[i]).Forward(x, mask, srcKeyPaddingMask, isCausal);
+            if (i < Layers.Count - 1 || Norm is not null) x.ReleaseAfterBackward();
+        }
         return Norm is null ? x : Norm.Forward(x);
     }
 }
