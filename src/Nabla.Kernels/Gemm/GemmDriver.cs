@@ -11,17 +11,28 @@ namespace Nabla.Kernels;
 /// <remarks>
 /// <para>Loop nest, outermost first (our kernels broadcast A and stream B, so the roles of BLIS's A and B swap):</para>
 /// <list type="number">
-/// <item>ic over m in steps of MC; pc over k in steps of KC: pack the MC x KC block of op(A) (lives in L3).</item>
-/// <item>jc over n in steps of NC: pack the KC x NC block of op(B) (lives in L2).</item>
+/// <item>jc over n in blocks of nc columns; pc over k in steps of KC: pack the KC x nc block of op(B) (lives in L2),
+/// once for all of m.</item>
+/// <item>ib over m in blocks of MB rows: pack the MB x KC block of op(A) (L1/L2), used at once.</item>
 /// <item>ir over MR-row micro-panels of A (one micro-panel, MR x KC, stays in L1 across the jr loop).</item>
 /// <item>jr over NR-column micro-panels of B (streamed from L2), calling the micro-kernel per MR x NR tile of C.</item>
 /// </list>
+/// <para>Operands already in panel shape are not copied: with op(A) stored transposed, the MR values of a micro-panel
+/// for one k step are contiguous in a stored row of A, and with op(B) not transposed the NR values are contiguous in
+/// a stored row of B, so the kernel reads those panels in place with the row stride as its step; only ragged edge
+/// panels (fewer than MR rows or NR columns) are packed, zero-padded.</para>
+/// <para>Why this order (measured on Zen 4, one thread, float, for the Linear layers of a char-GPT with 4096 tokens:
+/// C = X·Wᵀ (4096 x n x k), dX = dY·W, dW = dYᵀ·X (m x n x 4096)): the previous order packed a 1024 x KC block of A
+/// (2 MiB, written to L3 and read back) and re-packed B for every such block. dW with k = 4096 spent a third of its
+/// time packing (84 GFLOP/s against 113 for the kernel alone); reading A and B in place brings it to 109-112.
+/// Packing A in blocks of MB rows right before use keeps the copy in L1/L2.</para>
 /// <para>Block sizes follow from cache budgets: MR*KC*sizeof(T) ~ half of a 32 KiB L1d (the rest holds the B lines
-/// and C tile in flight), KC*NC*sizeof(T) ~ half of a 1 MiB L2, MC*KC*sizeof(T) ~ 2 MiB of the shared L3. For the
-/// AVX-512 float kernel (MR = 8, NR = 32) this gives KC = 512, NC = 256, MC = 1024; halving or doubling the L1 or
-/// L2 budget measured no better. k is never split across
-/// threads and each element of C is one FMA chain per KC block, in increasing k, so results do not depend on the
-/// thread count.</para>
+/// and C tile in flight) and KC*nc*sizeof(T) ~ half of a 1 MiB L2, with nc computed from the actual depth, so a
+/// shallow product (k = 128: nc = 1024) packs B once and A once instead of once per 256 columns (the fwd of a
+/// 128 -> 512 Linear: 89 -> 96 GFLOP/s). For the AVX-512 float kernel (MR = 8, NR = 32) this gives KC = 512 and
+/// nc = 256 at full depth; KC 256 or 384 measured no better. k is never split across threads and each element of C
+/// is one FMA chain per KC block, in increasing k, merged into C in the same order; whether a panel is read in
+/// place or packed changes only where its values come from, so results do not depend on the thread count.</para>
 /// <para>The loops here, in the packing and in the kernels are marked AggressiveOptimization: a training loop calls
 /// GEMM thousands of times in its first second, and tier-0 code for these loops runs at a fraction of the speed
 /// until the tiered JIT catches up (measured: 60 instead of 100 GFLOP/s for 128^3 during the first ~100 ms).</para>
@@ -36,8 +47,12 @@ internal static unsafe class GemmDriver<T, TKernel>
     /// <summary>Bytes of L2 for the packed B block: half of a 1 MiB L2 (Zen 4, recent Intel cores).</summary>
     private const int L2Budget = 512 * 1024;
 
-    /// <summary>Bytes for the packed A block: 2 MiB per thread, a modest share of a shared L3.</summary>
-    private const int L3Budget = 2 * 1024 * 1024;
+    /// <summary>
+    /// Rows of op(A) packed together. 64 float rows of one KC block (128 KiB) stay in L2 beside the B block until the
+    /// tiles using them are done, and a transposed A is then read 256 bytes (4 whole cache lines) per stored row;
+    /// 32, 128 and 256 measured the same within noise on the char-GPT shapes.
+    /// </summary>
+    internal const int MB = 64;
 
     /// <summary>
     /// Depth of a packed block, MR * KC * sizeof(T) &lt;= L1Budget, rounded down to a multiple of 8 so that every
@@ -45,11 +60,12 @@ internal static unsafe class GemmDriver<T, TKernel>
     /// </summary>
     internal static readonly int KC = Math.Max(8, L1Budget / (TKernel.MR * sizeof(T)) / 8 * 8);
 
-    /// <summary>Columns of the packed B block, KC * NC * sizeof(T) &lt;= L2Budget, a multiple of NR.</summary>
-    internal static readonly int NC = Math.Max(TKernel.NR, L2Budget / (KC * sizeof(T)) / TKernel.NR * TKernel.NR);
+    /// <summary>Columns of the B block at full depth KC (<see cref="BlockColumns"/> of KC).</summary>
+    internal static readonly int NC = BlockColumns(KC);
 
-    /// <summary>Rows of the packed A block, MC * KC * sizeof(T) &lt;= L3Budget, a multiple of MR.</summary>
-    internal static readonly int MC = Math.Max(TKernel.MR, L3Budget / (KC * sizeof(T)) / TKernel.MR * TKernel.MR);
+    /// <summary>Columns of the B block for depth <paramref name="kc"/>: kc * nc * sizeof(T) &lt;= L2Budget, a multiple
+    /// of NR.</summary>
+    internal static int BlockColumns(int kc) => Math.Max(TKernel.NR, L2Budget / (kc * sizeof(T)) / TKernel.NR * TKernel.NR);
 
     /// <summary>C = alpha * op(A) * op(B) + beta * C on raw pointers; arguments already validated, k &gt; 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -57,54 +73,79 @@ internal static unsafe class GemmDriver<T, TKernel>
         bool transA, bool transB, int m, int n, int k, T alpha, T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc)
     {
         int mr = TKernel.MR, nr = TKernel.NR;
-        int mcMax = Math.Min(MC, RoundUp(m, mr));
         int kcMax = Math.Min(KC, k);
-        int ncMax = Math.Min(NC, RoundUp(n, nr));
-        T* packA = GemmBuffers<T>.A((nint)mcMax * kcMax);
+        int ncBlock = BlockColumns(kcMax);
+        int ncMax = Math.Min(ncBlock, RoundUp(n, nr));
+        T* packA = GemmBuffers<T>.A((nint)RoundUp(Math.Min(MB, m), mr) * kcMax);
         T* packB = GemmBuffers<T>.B((nint)ncMax * kcMax);
         T* tile = stackalloc T[mr * nr];
+        bool packAll = Gemm.PackAllPanels;
+        bool directA = transA && !packAll, directB = !transB && !packAll;
 
-        for (int ic = 0; ic < m; ic += MC)
+        // Panels already in panel shape are read in place (see remarks); ncFull / mbFull count their columns / rows,
+        // the ragged rest is packed at the same offsets (packB + jr*kc, packA + ir*kc) as a fully packed block.
+        for (int jc = 0; jc < n; jc += ncBlock)
         {
-            int mc = Math.Min(MC, m - ic);
+            int nc = Math.Min(ncBlock, n - jc);
+            int ncFull = directB ? nc / nr * nr : 0;
             for (int pc = 0; pc < k; pc += KC)
             {
                 int kc = Math.Min(KC, k - pc);
-                T* aBlock = transA ? a + pc * lda + ic : a + ic * lda + pc;
-                GemmPacking.PackA(transA, mc, kc, aBlock, lda, packA, mr);
-                T betaBlock = pc == 0 ? beta : T.One;
-                for (int jc = 0; jc < n; jc += NC)
+                T* bBlock = transB ? b + jc * ldb + pc : b + pc * ldb + jc;
+                if (ncFull < nc)
                 {
-                    int nc = Math.Min(NC, n - jc);
-                    T* bBlock = transB ? b + jc * ldb + pc : b + pc * ldb + jc;
-                    GemmPacking.PackB(transB, kc, nc, bBlock, ldb, packB, nr);
-                    Macro(mc, nc, kc, alpha, packA, packB, betaBlock, c + ic * ldc + jc, ldc, tile);
+                    GemmPacking.PackB(transB, kc, nc - ncFull, transB ? bBlock + ncFull * ldb : bBlock + ncFull, ldb,
+                        packB + (nint)ncFull * kc, nr);
+                }
+                T betaBlock = pc == 0 ? beta : T.One;
+                for (int ib = 0; ib < m; ib += MB)
+                {
+                    int mb = Math.Min(MB, m - ib);
+                    int mbFull = directA ? mb / mr * mr : 0;
+                    T* aBlock = transA ? a + pc * lda + ib : a + ib * lda + pc;
+                    if (mbFull < mb)
+                    {
+                        GemmPacking.PackA(transA, mb - mbFull, kc, transA ? aBlock + mbFull : aBlock + mbFull * lda,
+                            lda, packA + (nint)mbFull * kc, mr);
+                    }
+                    Macro(mb, nc, kc, alpha, aBlock, mbFull, lda, packA, bBlock, ncFull, ldb, packB, betaBlock,
+                        c + ib * ldc + jc, ldc, tile);
                 }
             }
         }
     }
 
-    /// <summary>Runs the micro-kernel over all tiles of one packed mc x nc block of C.</summary>
+    /// <summary>
+    /// Runs the micro-kernel over all tiles of one mb x nc block of C. Row panels below <paramref name="mbFull"/> are
+    /// read in place from <paramref name="aBlock"/> (op(A) stored transposed: panel ir at aBlock + ir, step lda), the
+    /// others from their packed copy at packA + ir*kc (step MR); likewise column panels below
+    /// <paramref name="ncFull"/> from <paramref name="bBlock"/> + jr (step ldb), the others from packB + jr*kc.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Macro(int mc, int nc, int kc, T alpha, T* packA, T* packB, T beta, T* c, nint ldc, T* tile)
+    private static void Macro(int mb, int nc, int kc, T alpha, T* aBlock, int mbFull, nint lda, T* packA, T* bBlock,
+        int ncFull, nint ldb, T* packB, T beta, T* c, nint ldc, T* tile)
     {
         int mr = TKernel.MR, nr = TKernel.NR;
-        for (int ir = 0; ir < mc; ir += mr)
+        for (int ir = 0; ir < mb; ir += mr)
         {
-            int rows = Math.Min(mr, mc - ir);
-            T* ap = packA + (nint)ir * kc;
+            int rows = Math.Min(mr, mb - ir);
+            bool inPlaceA = ir < mbFull;
+            T* ap = inPlaceA ? aBlock + ir : packA + (nint)ir * kc;
+            nint aStep = inPlaceA ? lda : mr;
             T* cRow = c + ir * ldc;
             for (int jr = 0; jr < nc; jr += nr)
             {
                 int cols = Math.Min(nr, nc - jr);
-                T* bp = packB + (nint)jr * kc;
+                bool inPlaceB = jr < ncFull;
+                T* bp = inPlaceB ? bBlock + jr : packB + (nint)jr * kc;
+                nint bStep = inPlaceB ? ldb : nr;
                 if (rows == mr && cols == nr)
                 {
-                    TKernel.Run(kc, ap, bp, cRow + jr, ldc, alpha, beta);
+                    TKernel.Run(kc, ap, aStep, bp, bStep, cRow + jr, ldc, alpha, beta);
                 }
                 else
                 {
-                    TKernel.Run(kc, ap, bp, tile, nr, alpha, T.Zero);
+                    TKernel.Run(kc, ap, aStep, bp, bStep, tile, nr, alpha, T.Zero);
                     MergeEdge(tile, nr, cRow + jr, ldc, rows, cols, beta);
                 }
             }

@@ -38,7 +38,7 @@ internal readonly struct Avx512Kernel<T> : IGemmMicroKernel<T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
+    public static unsafe void Run(int kc, T* a, nint aStep, T* b, nint bStep, T* c, nint ldc, T alpha, T beta)
     {
         Vector512<T> c0Lo = default, c0Hi = default;
         Vector512<T> c1Lo = default, c1Hi = default;
@@ -77,8 +77,8 @@ internal readonly struct Avx512Kernel<T> : IGemmMicroKernel<T>
             Vector512<T> a7 = Vector512.Create(a[7]);
             c7Lo = Fma(a7, b0, c7Lo);
             c7Hi = Fma(a7, b1, c7Hi);
-            a += 8;
-            b += 2 * step;
+            a += aStep;
+            b += bStep;
         }
         Vector512<T> va = Vector512.Create(alpha);
         if (beta == T.Zero)
