@@ -9,7 +9,8 @@ namespace Nabla.Kernels;
 /// partitions C across threads; each thread runs this on its own rectangle with its own packing buffers.
 /// </summary>
 /// <remarks>
-/// <para>Loop nest, outermost first (our kernels broadcast A and stream B, so the roles of BLIS's A and B swap):</para>
+/// <para>Two loop nests, outermost first (our kernels broadcast A and stream B, so the roles of BLIS's A and B
+/// swap). B-first (<see cref="RunBFirst"/>, the usual one):</para>
 /// <list type="number">
 /// <item>jc over n in blocks of nc columns; pc over k in steps of KC: pack the KC x nc block of op(B) (lives in L2),
 /// once for all of m.</item>
@@ -17,15 +18,19 @@ namespace Nabla.Kernels;
 /// <item>ir over MR-row micro-panels of A (one micro-panel, MR x KC, stays in L1 across the jr loop).</item>
 /// <item>jr over NR-column micro-panels of B (streamed from L2), calling the micro-kernel per MR x NR tile of C.</item>
 /// </list>
+/// <para>A-first (<see cref="RunAFirst"/>): ic over MC rows, pc, pack the MC x KC block of A (lives in L3), jc, pack
+/// B, then the same ir / jr loops. B-first packs A once per column block, A-first packs B once per MC rows;
+/// <see cref="Run"/> takes the one that copies less.</para>
 /// <para>Operands already in panel shape are not copied: with op(A) stored transposed, the MR values of a micro-panel
 /// for one k step are contiguous in a stored row of A, and with op(B) not transposed the NR values are contiguous in
 /// a stored row of B, so the kernel reads those panels in place with the row stride as its step; only ragged edge
 /// panels (fewer than MR rows or NR columns) are packed, zero-padded.</para>
-/// <para>Why this order (measured on Zen 4, one thread, float, for the Linear layers of a char-GPT with 4096 tokens:
-/// C = X·Wᵀ (4096 x n x k), dX = dY·W, dW = dYᵀ·X (m x n x 4096)): the previous order packed a 1024 x KC block of A
-/// (2 MiB, written to L3 and read back) and re-packed B for every such block. dW with k = 4096 spent a third of its
-/// time packing (84 GFLOP/s against 113 for the kernel alone); reading A and B in place brings it to 109-112.
-/// Packing A in blocks of MB rows right before use keeps the copy in L1/L2.</para>
+/// <para>Why (measured on Zen 4, one thread, float, for the Linear layers of a char-GPT with 4096 tokens:
+/// Y = X·Wᵀ (4096 x n x k), dX = dY·W, dW = dYᵀ·X (m x n x 4096)): with only the A-first nest and every panel packed,
+/// dW with k = 4096 spent a third of its time packing (84 GFLOP/s against 113 for the kernel alone); reading A and B
+/// in place brings it to 109-112. With m = 4096 and a small B, the B-first nest packs B once instead of once per
+/// 1024 rows, and its MB-row A blocks are consumed while still in L1/L2 instead of a 2 MiB block going through L3.
+/// At 1024^3 (A packed, 4 column blocks) the A-first nest stays ahead (100-103 against 95-99 GFLOP/s).</para>
 /// <para>Block sizes follow from cache budgets: MR*KC*sizeof(T) ~ half of a 32 KiB L1d (the rest holds the B lines
 /// and C tile in flight) and KC*nc*sizeof(T) ~ half of a 1 MiB L2, with nc computed from the actual depth, so a
 /// shallow product (k = 128: nc = 1024) packs B once and A once instead of once per 256 columns (the fwd of a
@@ -47,6 +52,10 @@ internal static unsafe class GemmDriver<T, TKernel>
     /// <summary>Bytes of L2 for the packed B block: half of a 1 MiB L2 (Zen 4, recent Intel cores).</summary>
     private const int L2Budget = 512 * 1024;
 
+    /// <summary>Bytes for an A block packed once for all column blocks (<see cref="MC"/>): 2 MiB, a modest share of
+    /// a shared L3.</summary>
+    private const int L3Budget = 2 * 1024 * 1024;
+
     /// <summary>
     /// Rows of op(A) packed together. 64 float rows of one KC block (128 KiB) stay in L2 beside the B block until the
     /// tiles using them are done, and a transposed A is then read 256 bytes (4 whole cache lines) per stored row;
@@ -67,20 +76,48 @@ internal static unsafe class GemmDriver<T, TKernel>
     /// of NR.</summary>
     internal static int BlockColumns(int kc) => Math.Max(TKernel.NR, L2Budget / (kc * sizeof(T)) / TKernel.NR * TKernel.NR);
 
+    /// <summary>
+    /// Rows of the A block packed once and reused for every column block in <see cref="RunAFirst"/>,
+    /// MC * KC * sizeof(T) &lt;= L3Budget, a multiple of MR (1024 for the AVX-512 float kernel).
+    /// </summary>
+    internal static readonly int MC = Math.Max(TKernel.MR, L3Budget / (KC * sizeof(T)) / TKernel.MR * TKernel.MR);
+
     /// <summary>C = alpha * op(A) * op(B) + beta * C on raw pointers; arguments already validated, k &gt; 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(
         bool transA, bool transB, int m, int n, int k, T alpha, T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc)
     {
+        bool packAll = Gemm.PackAllPanels;
+        bool directA = transA && !packAll && !Aliases(lda), directB = !transB && !packAll && !Aliases(ldb);
+        int ncBlock = BlockColumns(Math.Min(KC, k));
+        // The B-first nest packs B once and A once per column block; the A-first nest packs A once and B once per
+        // MC rows. Pick the one copying fewer elements (per KC block: (column blocks - 1) * m extra rows of A
+        // against (row blocks - 1) * n extra columns of B); A read in place costs nothing to repeat. Measured at
+        // 1024^3 (NN, float): A-first 100-103 GFLOP/s, B-first 95-99 (A re-packed for each of 4 column blocks).
+        long extraA = directA ? 0 : (long)((n - 1) / ncBlock) * m;
+        long extraB = (long)((m - 1) / MC) * n;
+        if (extraA > extraB)
+        {
+            RunAFirst(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, directA, directB, ncBlock);
+            return;
+        }
+        RunBFirst(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, directA, directB, ncBlock);
+    }
+
+    /// <summary>
+    /// Loop nest jc (ncBlock columns) / pc (KC) / pack B / ib (MB rows) / pack A / Macro: B packed once for all of m,
+    /// the A block packed right before use.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunBFirst(bool transA, bool transB, int m, int n, int k, T alpha, T* a, nint lda, T* b,
+        nint ldb, T beta, T* c, nint ldc, bool directA, bool directB, int ncBlock)
+    {
         int mr = TKernel.MR, nr = TKernel.NR;
         int kcMax = Math.Min(KC, k);
-        int ncBlock = BlockColumns(kcMax);
         int ncMax = Math.Min(ncBlock, RoundUp(n, nr));
         T* packA = GemmBuffers<T>.A((nint)RoundUp(Math.Min(MB, m), mr) * kcMax);
         T* packB = GemmBuffers<T>.B((nint)ncMax * kcMax);
         T* tile = stackalloc T[mr * nr];
-        bool packAll = Gemm.PackAllPanels;
-        bool directA = transA && !packAll, directB = !transB && !packAll;
 
         // Panels already in panel shape are read in place (see remarks); ncFull / mbFull count their columns / rows,
         // the ragged rest is packed at the same offsets (packB + jr*kc, packA + ir*kc) as a fully packed block.
@@ -110,6 +147,53 @@ internal static unsafe class GemmDriver<T, TKernel>
                     }
                     Macro(mb, nc, kc, alpha, aBlock, mbFull, lda, packA, bBlock, ncFull, ldb, packB, betaBlock,
                         c + ib * ldc + jc, ldc, tile);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Loop nest ic (MC rows) / pc (KC) / pack A / jc (ncBlock columns) / pack B / Macro: the A block packed once for
+    /// all of n, B re-packed for every MC rows. Same KC blocks and tiles as <see cref="RunBFirst"/>, so the same
+    /// arithmetic for every element of C.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunAFirst(bool transA, bool transB, int m, int n, int k, T alpha, T* a, nint lda, T* b,
+        nint ldb, T beta, T* c, nint ldc, bool directA, bool directB, int ncBlock)
+    {
+        int mr = TKernel.MR, nr = TKernel.NR;
+        int kcMax = Math.Min(KC, k);
+        int ncMax = Math.Min(ncBlock, RoundUp(n, nr));
+        T* packA = GemmBuffers<T>.A((nint)Math.Min(MC, RoundUp(m, mr)) * kcMax);
+        T* packB = GemmBuffers<T>.B((nint)ncMax * kcMax);
+        T* tile = stackalloc T[mr * nr];
+
+        for (int ic = 0; ic < m; ic += MC)
+        {
+            int mc = Math.Min(MC, m - ic);
+            int mcFull = directA ? mc / mr * mr : 0;
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                T* aBlock = transA ? a + pc * lda + ic : a + ic * lda + pc;
+                if (mcFull < mc)
+                {
+                    GemmPacking.PackA(transA, mc - mcFull, kc, transA ? aBlock + mcFull : aBlock + mcFull * lda,
+                        lda, packA + (nint)mcFull * kc, mr);
+                }
+                T betaBlock = pc == 0 ? beta : T.One;
+                for (int jc = 0; jc < n; jc += ncBlock)
+                {
+                    int nc = Math.Min(ncBlock, n - jc);
+                    int ncFull = directB ? nc / nr * nr : 0;
+                    T* bBlock = transB ? b + jc * ldb + pc : b + pc * ldb + jc;
+                    if (ncFull < nc)
+                    {
+                        GemmPacking.PackB(transB, kc, nc - ncFull, transB ? bBlock + ncFull * ldb : bBlock + ncFull,
+                            ldb, packB + (nint)ncFull * kc, nr);
+                    }
+                    Macro(mc, nc, kc, alpha, aBlock, mcFull, lda, packA, bBlock, ncFull, ldb, packB, betaBlock,
+                        c + ic * ldc + jc, ldc, tile);
                 }
             }
         }
@@ -166,6 +250,14 @@ internal static unsafe class GemmDriver<T, TKernel>
             }
         }
     }
+
+    /// <summary>
+    /// Whether rows <paramref name="ld"/> elements apart fall in the same L1 set: a 32 KiB 8-way L1d repeats its 64 sets
+    /// every 4 KiB, so a panel read in place down such rows can keep only 8 of its lines in L1. Those operands are
+    /// packed instead (1024^3 float, one thread: 84-90 GFLOP/s in place against 97-99 packed, while 512- and
+    /// 2048-byte strides are faster in place).
+    /// </summary>
+    private static bool Aliases(nint ld) => ld * sizeof(T) % 4096 == 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
