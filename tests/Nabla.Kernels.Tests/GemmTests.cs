@@ -94,7 +94,8 @@ public class GemmTests
     /// panels. Reading in place changes only where the kernel's operands come from, so the result must equal, bit for
     /// bit, the one with every panel packed, and match the reference. Shapes: full and ragged MR / NR edges, two KC
     /// blocks (the second merged with beta = 1), more than MB rows, tiles entirely inside the edge (m &lt; MR,
-    /// n &lt; NR), and row strides larger than the stored width.
+    /// n &lt; NR), row strides larger than the stored width, and strides of 4 KiB (1024 floats), which the driver
+    /// packs instead of reading in place.
     /// </summary>
     [Theory]
     [MemberData(nameof(Paths))]
@@ -108,7 +109,8 @@ public class GemmTests
         var rng = new Random(31);
         (int kc, _, int mb) = Blocks<float>(p);
         (int M, int N, int K, int Pad)[] shapes =
-            [(2 * mb + 5, 3 * 32 + 7, kc + 37, 0), (64, 64, 40, 0), (5, 11, 70, 0), (41, 70, kc + 9, 3)];
+            [(2 * mb + 5, 3 * 32 + 7, kc + 37, 0), (64, 64, 40, 0), (5, 11, 70, 0), (41, 70, kc + 9, 3),
+                (24, 24, 24, 1000)];
         foreach ((int m, int n, int k, int pad) in shapes)
         {
             foreach ((float alpha, float beta) in new[] { (1f, 0f), (-1.5f, 0.5f), (0.5f, 1f) })
