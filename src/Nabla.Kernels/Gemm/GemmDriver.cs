@@ -31,7 +31,7 @@ namespace Nabla.Kernels;
 /// dW with k = 4096 spent a third of its time packing (84 GFLOP/s against 113 for the kernel alone); reading A and B
 /// in place brings it to 109-112. With m = 4096 and a small B, the B-first nest packs B once instead of once per
 /// 1024 rows, and its MB-row A blocks are consumed while still in L1/L2 instead of a 2 MiB block going through L3.
-/// At 1024^3 (A packed, 4 column blocks) the A-first nest stays ahead (100-103 against 95-99 GFLOP/s).</para>
+/// At 1024^3 (A packed, 4 column blocks) the A-first nest stays ahead (107-110 against 99-106 GFLOP/s).</para>
 /// <para>Block sizes follow from cache budgets: MR*KC*sizeof(T) ~ half of a 32 KiB L1d (the rest holds the B lines
 /// and C tile in flight) and KC*nc*sizeof(T) ~ half of a 1 MiB L2, with nc computed from the actual depth, so a
 /// shallow product (k = 128: nc = 1024) packs B once and A once instead of once per 256 columns (the fwd of a
@@ -60,7 +60,7 @@ internal static unsafe class GemmDriver<T, TKernel>
     /// <summary>
     /// Rows of op(A) packed together. 64 float rows of one KC block (128 KiB) stay in L2 beside the B block until the
     /// tiles using them are done, and a transposed A is then read 256 bytes (4 whole cache lines) per stored row;
-    /// 32, 128 and 256 measured the same within noise on the char-GPT shapes.
+    /// 8, 16, 32 and 128 measured the same within noise on the char-GPT shapes.
     /// </summary>
     internal const int MB = 64;
 
@@ -72,7 +72,6 @@ internal static unsafe class GemmDriver<T, TKernel>
     /// cycles) it cost 1-2 % and the hardware prefetchers keep up on their own.
     /// </summary>
     private const int PrefetchARowBytes = 1024;
-
 
     /// <summary>
     /// Depth of a packed block, MR * KC * sizeof(T) &lt;= L1Budget, rounded down to a multiple of 8 so that every
@@ -104,7 +103,8 @@ internal static unsafe class GemmDriver<T, TKernel>
         // The B-first nest packs B once and A once per column block; the A-first nest packs A once and B once per
         // MC rows. Pick the one copying fewer elements (per KC block: (column blocks - 1) * m extra rows of A
         // against (row blocks - 1) * n extra columns of B); A read in place costs nothing to repeat. Measured at
-        // 1024^3 (NN, float): A-first 100-103 GFLOP/s, B-first 95-99 (A re-packed for each of 4 column blocks).
+        // 1024^3 (float, the four transpose cases): A-first 107-110 GFLOP/s, B-first 99-106 (A re-packed for each
+        // of 4 column blocks).
         long extraA = directA ? 0 : (long)((n - 1) / ncBlock) * m;
         long extraB = (long)((m - 1) / MC) * n;
         if (extraA > extraB)
@@ -321,8 +321,8 @@ internal static unsafe class GemmDriver<T, TKernel>
     /// <summary>
     /// Whether rows <paramref name="ld"/> elements apart fall in the same L1 set: a 32 KiB 8-way L1d repeats its 64 sets
     /// every 4 KiB, so a panel read in place down such rows can keep only 8 of its lines in L1. Those operands are
-    /// packed instead (1024^3 float, one thread: 84-90 GFLOP/s in place against 97-99 packed, while 512- and
-    /// 2048-byte strides are faster in place).
+    /// packed instead (1024^3 float, one thread, TN: 93-100 GFLOP/s in place against 109-110 packed; TT 103-107
+    /// against 108-109), while 512- and 2048-byte strides are faster in place.
     /// </summary>
     private static bool Aliases(nint ld) => ld * sizeof(T) % 4096 == 0;
 
