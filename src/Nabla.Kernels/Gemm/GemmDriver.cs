@@ -24,8 +24,12 @@ namespace Nabla.Kernels;
 /// <see cref="Run"/> takes the one that copies less.</para>
 /// <para>Operands already in panel shape are not copied: with op(A) stored transposed, the MR values of a micro-panel
 /// for one k step are contiguous in a stored row of A, and with op(B) not transposed the NR values are contiguous in
-/// a stored row of B, so the kernel reads those panels in place with the row stride as its step; only ragged edge
-/// panels (fewer than MR rows or NR columns) are packed, zero-padded.</para>
+/// a stored row of B, so the kernel reads those panels in place with the row stride as its step. The AVX-512 kernel
+/// also reads a non-transposed op(A) in place, from MR row pointers (<see cref="Avx512Kernel{T}.RunRows"/>), which
+/// saves transposing A into panels: 3-7 % on the 4096-row products (X·Wᵀ + Y of a 512 -> 128 Linear, 4096 x 128 x
+/// 512: 102 -> 106-107 GFLOP/s; dY·W of a 128 -> 512 Linear: 100-103 -> 106-107). Only ragged edge panels (fewer than
+/// MR rows or NR columns) and operands whose row stride aliases in L1 (<see cref="Aliases"/>) are packed,
+/// zero-padded.</para>
 /// <para>Why (measured on Zen 4, one thread, float, for the Linear layers of a char-GPT with 4096 tokens:
 /// Y = X·Wᵀ (4096 x n x k), dX = dY·W, dW = dYᵀ·X (m x n x 4096)): with only the A-first nest and every panel packed,
 /// dW with k = 4096 spent a third of its time packing (84 GFLOP/s against 113 for the kernel alone); reading A and B
@@ -84,7 +88,8 @@ internal static unsafe class GemmDriver<T, TKernel>
 
     /// <summary>Columns of the B block for depth <paramref name="kc"/>: kc * nc * sizeof(T) &lt;= L2Budget, a multiple
     /// of NR.</summary>
-    internal static int BlockColumns(int kc) => Math.Max(TKernel.NR, L2Budget / (kc * sizeof(T)) / TKernel.NR * TKernel.NR);
+    internal static int BlockColumns(int kc) =>
+        Math.Max(TKernel.NR, L2Budget / (kc * sizeof(T)) / TKernel.NR * TKernel.NR);
 
     /// <summary>
     /// Rows of the A block packed once and reused for every column block in <see cref="RunAFirst"/>,
@@ -98,7 +103,8 @@ internal static unsafe class GemmDriver<T, TKernel>
         bool transA, bool transB, int m, int n, int k, T alpha, T* a, nint lda, T* b, nint ldb, T beta, T* c, nint ldc)
     {
         bool packAll = Gemm.PackAllPanels;
-        bool directA = transA && !packAll && !Aliases(lda), directB = !transB && !packAll && !Aliases(ldb);
+        bool directA = (transA || HasRowKernel) && !packAll && !Aliases(lda);
+        bool directB = !transB && !packAll && !Aliases(ldb);
         int ncBlock = BlockColumns(Math.Min(KC, k));
         // The B-first nest packs B once and A once per column block; the A-first nest packs A once and B once per
         // MC rows. Pick the one copying fewer elements (per KC block: (column blocks - 1) * m extra rows of A
@@ -130,8 +136,8 @@ internal static unsafe class GemmDriver<T, TKernel>
         T* packB = GemmBuffers<T>.B((nint)ncMax * kcMax);
         T* tile = stackalloc T[mr * nr];
 
-        // Panels already in panel shape are read in place (see remarks); ncFull / mbFull count their columns / rows,
-        // the ragged rest is packed at the same offsets (packB + jr*kc, packA + ir*kc) as a fully packed block.
+        // Operands read in place (see remarks): ncFull / mbFull count their columns / rows, the ragged rest is packed
+        // at the same offsets (packB + jr*kc, packA + ir*kc) as a fully packed block.
         for (int jc = 0; jc < n; jc += ncBlock)
         {
             int nc = Math.Min(ncBlock, n - jc);
@@ -179,10 +185,11 @@ internal static unsafe class GemmDriver<T, TKernel>
                         int tiles = (mb + mr - 1) / mr * ((nc + nr - 1) / nr);
                         prefetchA = transA
                             ? new BlockPrefetch((byte*)(aBlock + MB), lda * sizeof(T), kc, mb2 * sizeof(T), tiles)
-                            : new BlockPrefetch((byte*)(aBlock + MB * lda), lda * sizeof(T), mb2, kc * sizeof(T), tiles);
+                            : new BlockPrefetch((byte*)(aBlock + MB * lda), lda * sizeof(T), mb2, kc * sizeof(T),
+                                tiles);
                     }
-                    Macro(mb, nc, kc, alpha, aBlock, mbFull, lda, packA, bBlock, ncFull, ldb, packB, betaBlock,
-                        c + ib * ldc + jc, ldc, tile, ref prefetch, ref prefetchA);
+                    Macro(mb, nc, kc, alpha, aBlock, mbFull, !transA, lda, packA, bBlock, ncFull, ldb, packB,
+                        betaBlock, c + ib * ldc + jc, ldc, tile, ref prefetch, ref prefetchA);
                 }
             }
         }
@@ -229,8 +236,8 @@ internal static unsafe class GemmDriver<T, TKernel>
                             ldb, packB + (nint)ncFull * kc, nr);
                     }
                     var none = default(BlockPrefetch);
-                    Macro(mc, nc, kc, alpha, aBlock, mcFull, lda, packA, bBlock, ncFull, ldb, packB, betaBlock,
-                        c + ic * ldc + jc, ldc, tile, ref none, ref none);
+                    Macro(mc, nc, kc, alpha, aBlock, mcFull, !transA, lda, packA, bBlock, ncFull, ldb, packB,
+                        betaBlock, c + ic * ldc + jc, ldc, tile, ref none, ref none);
                 }
             }
         }
@@ -238,21 +245,22 @@ internal static unsafe class GemmDriver<T, TKernel>
 
     /// <summary>
     /// Runs the micro-kernel over all tiles of one mb x nc block of C. Row panels below <paramref name="mbFull"/> are
-    /// read in place from <paramref name="aBlock"/> (op(A) stored transposed: panel ir at aBlock + ir, step lda), the
-    /// others from their packed copy at packA + ir*kc (step MR); likewise column panels below
+    /// read in place from <paramref name="aBlock"/> (op(A) stored transposed: panel ir at aBlock + ir, step lda; or,
+    /// with <paramref name="aRows"/>, stored rows from aBlock + ir*lda), the others from their packed copy at
+    /// packA + ir*kc (step MR); likewise column panels below
     /// <paramref name="ncFull"/> from <paramref name="bBlock"/> + jr (step ldb), the others from packB + jr*kc.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Macro(int mb, int nc, int kc, T alpha, T* aBlock, int mbFull, nint lda, T* packA, T* bBlock,
-        int ncFull, nint ldb, T* packB, T beta, T* c, nint ldc, T* tile, ref BlockPrefetch prefetch,
+    private static void Macro(int mb, int nc, int kc, T alpha, T* aBlock, int mbFull, bool aRows, nint lda, T* packA,
+        T* bBlock, int ncFull, nint ldb, T* packB, T beta, T* c, nint ldc, T* tile, ref BlockPrefetch prefetch,
         ref BlockPrefetch prefetchA)
     {
         int mr = TKernel.MR, nr = TKernel.NR;
         for (int ir = 0; ir < mb; ir += mr)
         {
             int rows = Math.Min(mr, mb - ir);
-            bool inPlaceA = ir < mbFull;
-            T* ap = inPlaceA ? aBlock + ir : packA + (nint)ir * kc;
+            bool inPlaceA = ir < mbFull, rowsA = inPlaceA && aRows;
+            T* ap = !inPlaceA ? packA + (nint)ir * kc : aRows ? aBlock + ir * lda : aBlock + ir;
             nint aStep = inPlaceA ? lda : mr;
             T* cRow = c + ir * ldc;
             for (int jr = 0; jr < nc; jr += nr)
@@ -266,22 +274,40 @@ internal static unsafe class GemmDriver<T, TKernel>
                     PrefetchTile(cRow + jr, ldc);
                     prefetch.Step();
                     prefetchA.Step();
-                    TKernel.Run(kc, ap, aStep, bp, bStep, cRow + jr, ldc, alpha, beta);
+                    Kernel(rowsA, kc, ap, aStep, bp, bStep, cRow + jr, ldc, alpha, beta);
                 }
                 else
                 {
-                    TKernel.Run(kc, ap, aStep, bp, bStep, tile, nr, alpha, T.Zero);
+                    Kernel(rowsA, kc, ap, aStep, bp, bStep, tile, nr, alpha, T.Zero);
                     MergeEdge(tile, nr, cRow + jr, ldc, rows, cols, beta);
                 }
             }
         }
     }
 
+    /// <summary>Whether the kernel can read a non-transposed op(A) in place (<see cref="Avx512Kernel{T}.RunRows"/>);
+    /// a constant per instantiation, folded by the JIT.</summary>
+    private static readonly bool HasRowKernel = typeof(TKernel) == typeof(Avx512Kernel<T>);
+
+    /// <summary>One tile: <see cref="Avx512Kernel{T}.RunRows"/> when A is read in place from its stored rows
+    /// (<paramref name="rowsA"/>, aStep then being lda), else the kernel's <c>Run</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel(bool rowsA, int kc, T* a, nint aStep, T* b, nint bStep, T* c, nint ldc, T alpha,
+        T beta)
+    {
+        if (HasRowKernel && rowsA)
+        {
+            Avx512Kernel<T>.RunRows(kc, a, aStep, b, bStep, c, ldc, alpha, beta);
+            return;
+        }
+        TKernel.Run(kc, a, aStep, b, bStep, c, ldc, alpha, beta);
+    }
+
     /// <summary>
-    /// Asks for the MR rows of a C tile before the kernel spends kc steps on it, so the loads of its epilogue (beta != 0)
-    /// and the stores (which must first own the lines) find them in L1. With m = 4096 C is several MiB and every tile
-    /// is new to the caches: Y = X·Wᵀ + Y of a 128 -> 512 Linear (k = 128, about 2,000 cycles per tile, the C lines
-    /// coming from memory) ran at 90-94 GFLOP/s without and 100-103 with it.
+    /// Asks for the MR rows of a C tile before the kernel spends kc steps on it, so the loads of its epilogue
+    /// (beta != 0) and the stores (which must first own the lines) find them in L1. With m = 4096 C is several MiB
+    /// and every tile is new to the caches: Y = X·Wᵀ + Y of a 128 -> 512 Linear (k = 128, about 2,000 cycles per
+    /// tile, the C lines coming from memory) ran at 90-94 GFLOP/s without and 100-103 with it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PrefetchTile(T* c, nint ldc)
@@ -319,8 +345,8 @@ internal static unsafe class GemmDriver<T, TKernel>
     }
 
     /// <summary>
-    /// Whether rows <paramref name="ld"/> elements apart fall in the same L1 set: a 32 KiB 8-way L1d repeats its 64 sets
-    /// every 4 KiB, so a panel read in place down such rows can keep only 8 of its lines in L1. Those operands are
+    /// Whether rows <paramref name="ld"/> elements apart fall in the same L1 set: a 32 KiB 8-way L1d repeats its 64
+    /// sets every 4 KiB, so a panel read in place down such rows can keep only 8 of its lines in L1. Those operands are
     /// packed instead (1024^3 float, one thread, TN: 93-100 GFLOP/s in place against 109-110 packed; TT 103-107
     /// against 108-109), while 512- and 2048-byte strides are faster in place.
     /// </summary>
