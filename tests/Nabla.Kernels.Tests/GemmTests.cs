@@ -94,8 +94,8 @@ public class GemmTests
     /// panels. Reading in place changes only where the kernel's operands come from, so the result must equal, bit for
     /// bit, the one with every panel packed, and match the reference. Shapes: full and ragged MR / NR edges, two KC
     /// blocks (the second merged with beta = 1), more than MB rows, tiles entirely inside the edge (m &lt; MR,
-    /// n &lt; NR), row strides larger than the stored width, and strides of 4 KiB (1024 floats), which the driver
-    /// packs instead of reading in place.
+    /// n &lt; NR), row strides larger than the stored width, strides of 4 KiB (1024 floats), which the driver
+    /// packs instead of reading in place, and a small m with n over two column blocks (the A-resident nest).
     /// </summary>
     [Theory]
     [MemberData(nameof(Paths))]
@@ -107,10 +107,16 @@ public class GemmTests
             return;
         }
         var rng = new Random(31);
-        (int kc, _, int mb) = Blocks<float>(p);
+        (int kc, int nc, int mb) = Blocks<float>(p);
         (int M, int N, int K, int Pad)[] shapes =
             [(2 * mb + 5, 3 * 32 + 7, kc + 37, 0), (64, 64, 40, 0), (5, 11, 70, 0), (41, 70, kc + 9, 3),
-                (24, 24, 24, 1000)];
+                (24, 24, 24, 1000), (21, 2 * nc + 45, kc + 13, 0)];
+        // One thread: the whole product goes through one nest (with more, parts of C could each take another).
+        WithThreads(1, () => InPlaceShapes(p, rng, shapes));
+    }
+
+    private static void InPlaceShapes(GemmPath p, Random rng, (int M, int N, int K, int Pad)[] shapes)
+    {
         foreach ((int m, int n, int k, int pad) in shapes)
         {
             foreach ((float alpha, float beta) in new[] { (1f, 0f), (-1.5f, 0.5f), (0.5f, 1f) })
