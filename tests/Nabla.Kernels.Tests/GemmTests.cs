@@ -58,16 +58,17 @@ public class GemmTests
         }
     }
 
-    /// <summary>KC, NC, MC of the packed driver that <paramref name="path"/> runs (AVX-512's for the others).</summary>
-    private static (int KC, int NC, int MC) Blocks<T>(GemmPath path)
+    /// <summary>KC, NC (B block columns at full depth) and MB of the packed driver that <paramref name="path"/> runs
+    /// (AVX-512's for the others).</summary>
+    private static (int KC, int NC, int MB) Blocks<T>(GemmPath path)
         where T : unmanaged, IFloatingPointIeee754<T> => path switch
     {
         GemmPath.Avx2 => (GemmDriver<T, Avx2Kernel<T>>.KC, GemmDriver<T, Avx2Kernel<T>>.NC,
-            GemmDriver<T, Avx2Kernel<T>>.MC),
+            GemmDriver<T, Avx2Kernel<T>>.MB),
         GemmPath.Vector => (GemmDriver<T, VectorKernel<T>>.KC, GemmDriver<T, VectorKernel<T>>.NC,
-            GemmDriver<T, VectorKernel<T>>.MC),
+            GemmDriver<T, VectorKernel<T>>.MB),
         _ => (GemmDriver<T, Avx512Kernel<T>>.KC, GemmDriver<T, Avx512Kernel<T>>.NC,
-            GemmDriver<T, Avx512Kernel<T>>.MC),
+            GemmDriver<T, Avx512Kernel<T>>.MB),
     };
 
     [Theory]
@@ -79,13 +80,74 @@ public class GemmTests
             return;
         }
         var rng = new Random(7);
-        (int kc, int nc, int mc) = Blocks<float>(P(path));
-        // k > 2 KC, n > 2 NC, m > MC in turn, each with ragged edges, so beta is applied once and later k blocks
-        // accumulate.
+        (int kc, int nc, int mb) = Blocks<float>(P(path));
+        // k > 2 KC, n > 2 NC (at full depth: NC shrinks to the L2 budget only when k >= KC), m > 2 MB in turn, each
+        // with ragged edges, so beta is applied once and later k blocks accumulate.
         CheckFloat(P(path), rng, false, false, 37, 45, 2 * kc + 77, 1f, 0.5f);
-        CheckFloat(P(path), rng, true, true, 29, 2 * nc + 33, 19, -1.5f, 0f);
-        CheckFloat(P(path), rng, true, false, mc + 41, 35, 9, 1f, 1f);
+        CheckFloat(P(path), rng, true, true, 29, 2 * nc + 33, kc + 19, -1.5f, 0f);
+        CheckFloat(P(path), rng, true, false, 2 * mb + 41, 35, 9, 1f, 1f);
         CheckFloat(P(path), rng, false, true, 70, nc + 90, kc + 3, 0.25f, 2f);
+    }
+
+    /// <summary>
+    /// The packed driver reads op(A) stored transposed and op(B) not transposed in place, packing only ragged edge
+    /// panels. Reading in place changes only where the kernel's operands come from, so the result must equal, bit for
+    /// bit, the one with every panel packed, and match the reference. Shapes: full and ragged MR / NR edges, two KC
+    /// blocks (the second merged with beta = 1), more than MB rows, tiles entirely inside the edge (m &lt; MR,
+    /// n &lt; NR), row strides larger than the stored width, strides of 4 KiB (1024 floats), which the driver
+    /// packs instead of reading in place, and a small m with n over two column blocks (the A-resident nest).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void InPlacePanels_BitIdenticalToFullyPacked(int path)
+    {
+        GemmPath p = P(path);
+        if (!Gemm.IsSupported(p) || p == GemmPath.Small)
+        {
+            return;
+        }
+        var rng = new Random(31);
+        (int kc, int nc, int mb) = Blocks<float>(p);
+        (int M, int N, int K, int Pad)[] shapes =
+            [(2 * mb + 5, 3 * 32 + 7, kc + 37, 0), (64, 64, 40, 0), (5, 11, 70, 0), (41, 70, kc + 9, 3),
+                (24, 24, 24, 1000), (21, 2 * nc + 45, kc + 13, 0)];
+        // One thread: the whole product goes through one nest (with more, parts of C could each take another).
+        WithThreads(1, () => InPlaceShapes(p, rng, shapes));
+    }
+
+    private static void InPlaceShapes(GemmPath p, Random rng, (int M, int N, int K, int Pad)[] shapes)
+    {
+        foreach ((int m, int n, int k, int pad) in shapes)
+        {
+            foreach ((float alpha, float beta) in new[] { (1f, 0f), (-1.5f, 0.5f), (0.5f, 1f) })
+            {
+                for (int t = 0; t < 4; t++)
+                {
+                    bool ta = t >= 2, tb = (t & 1) == 1;
+                    int lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad;
+                    float[] a = Random(rng, (ta ? k : m) * lda), b = Random(rng, (tb ? n : k) * ldb);
+                    float[] c0 = Random(rng, m * n);
+                    float[] expected = (float[])c0.Clone(), inPlace = (float[])c0.Clone(), packed = (float[])c0.Clone();
+                    GemmReference.Multiply(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, expected, n);
+                    Run(p, () => Gemm.Multiply(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, inPlace, n));
+                    Run(p, () =>
+                    {
+                        Gemm.PackAllPanels = true;
+                        try
+                        {
+                            Gemm.Multiply(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, packed, n);
+                        }
+                        finally
+                        {
+                            Gemm.PackAllPanels = false;
+                        }
+                    });
+                    Assert.Equal(packed, inPlace);
+                    AssertClose(expected, inPlace, Bound(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c0, n), 1e-6,
+                        $"in place path={p} ta={ta} tb={tb} m={m} n={n} k={k} pad={pad}");
+                }
+            }
+        }
     }
 
     [Theory]
@@ -105,9 +167,9 @@ public class GemmTests
                 CheckDouble(P(path), rng, t >= 2, (t & 1) == 1, s, 67 - s + 1, s + 3, 1.0, 0.0);
             }
         }
-        (int kc, int nc, int mc) = Blocks<double>(P(path));
+        (int kc, int nc, int mb) = Blocks<double>(P(path));
         CheckDouble(P(path), rng, false, true, 25, nc + 6, 2 * kc + 5, 0.5, -1.0);
-        CheckDouble(P(path), rng, true, false, mc + 30, 20, 7, 2.0, 0.5);
+        CheckDouble(P(path), rng, true, false, 2 * mb + 30, 20, 7, 2.0, 0.5);
     }
 
     [Theory]

@@ -54,6 +54,19 @@ public static class Gemm
         set => t_forcedPath = value;
     }
 
+    [ThreadStatic]
+    private static bool t_packAllPanels;
+
+    /// <summary>
+    /// Makes the packed driver copy every panel instead of reading panels already in panel shape in place (tests
+    /// only: both must give bit-identical results). Thread-static like <see cref="ForcedPath"/>.
+    /// </summary>
+    internal static bool PackAllPanels
+    {
+        get => t_packAllPanels;
+        set => t_packAllPanels = value;
+    }
+
     /// <summary>Whether the hardware can run <paramref name="path"/>.</summary>
     internal static bool IsSupported(GemmPath path) => path switch
     {

@@ -62,7 +62,12 @@ internal readonly unsafe struct GemmJob<T>
         int um = (m + mr - 1) / mr, un = (n + nr - 1) / nr;
         long volume = (long)m * n * k;
         int perThread = volume >= GemmThresholds.FewPartsVolume ? 2 : GemmThresholds.PartsPerThread;
-        int parts = volume >= GemmThresholds.ParallelVolume ? Math.Min(threads * perThread, um * un) : 1;
+        // One thread: one part. Cutting C into parts then only re-reads A for every column slab and B for every
+        // row slab (dW of a 512 -> 128 Linear, 128 x 512 x 4096, was cut into four 128-column slabs, each streaming
+        // all of A from memory again).
+        int parts = threads > 1 && volume >= GemmThresholds.ParallelVolume
+            ? Math.Min(threads * perThread, um * un)
+            : 1;
         if (parts <= 1)
         {
             RunPacked(pa, pb, pc, m, n);

@@ -34,7 +34,7 @@ internal readonly struct Avx2Kernel<T> : IGemmMicroKernel<T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
+    public static unsafe void Run(int kc, T* a, nint aStep, T* b, nint bStep, T* c, nint ldc, T alpha, T beta)
     {
         Vector256<T> c0Lo = default, c0Hi = default;
         Vector256<T> c1Lo = default, c1Hi = default;
@@ -65,8 +65,8 @@ internal readonly struct Avx2Kernel<T> : IGemmMicroKernel<T>
             Vector256<T> a5 = Vector256.Create(a[5]);
             c5Lo = MulAdd(a5, b0, c5Lo);
             c5Hi = MulAdd(a5, b1, c5Hi);
-            a += 6;
-            b += 2 * step;
+            a += aStep;
+            b += bStep;
         }
         Vector256<T> va = Vector256.Create(alpha);
         if (beta == T.Zero)

@@ -18,7 +18,7 @@ internal readonly struct VectorKernel<T> : IGemmMicroKernel<T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
+    public static unsafe void Run(int kc, T* a, nint aStep, T* b, nint bStep, T* c, nint ldc, T alpha, T beta)
     {
         Vector<T> c0Lo = default, c0Hi = default;
         Vector<T> c1Lo = default, c1Hi = default;
@@ -41,8 +41,8 @@ internal readonly struct VectorKernel<T> : IGemmMicroKernel<T>
             Vector<T> a3 = new Vector<T>(a[3]);
             c3Lo = GemmFma.MulAdd(a3, b0, c3Lo);
             c3Hi = GemmFma.MulAdd(a3, b1, c3Hi);
-            a += 4;
-            b += 2 * step;
+            a += aStep;
+            b += bStep;
         }
         Vector<T> va = new Vector<T>(alpha);
         if (beta == T.Zero)

@@ -26,8 +26,13 @@ internal interface IGemmMicroKernel<T>
     /// <summary>Columns of the register tile (the B micro-panel width).</summary>
     static abstract int NR { get; }
 
-    /// <summary>Computes the full MR x NR tile at <paramref name="c"/> (row stride <paramref name="ldc"/>).</summary>
-    static abstract unsafe void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta);
+    /// <summary>
+    /// Computes the full MR x NR tile at <paramref name="c"/> (row stride <paramref name="ldc"/>). The MR values of A
+    /// for step p start at <c>a + p*aStep</c> and the NR values of B at <c>b + p*bStep</c>: MR and NR for packed
+    /// micro-panels, or the row stride of a matrix whose stored layout already has that shape (op(A) stored
+    /// transposed, op(B) not transposed), which the driver then reads in place.
+    /// </summary>
+    static abstract unsafe void Run(int kc, T* a, nint aStep, T* b, nint bStep, T* c, nint ldc, T alpha, T beta);
 }
 
 /// <summary>Type-dispatched fused multiply-add helpers; the <c>typeof</c> tests fold away per instantiation.</summary>

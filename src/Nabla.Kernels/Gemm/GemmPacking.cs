@@ -68,22 +68,28 @@ internal static unsafe class GemmPacking
     public static void PackB<T>(bool transB, int kc, int nc, T* b, nint ldb, T* dst, int nr)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int j0 = 0; j0 < nc; j0 += nr)
+        if (!transB)
         {
-            int cols = Math.Min(nr, nc - j0);
-            if (transB)
+            // op(B)[p, j] = b[p*ldb + j]: row p of the block is contiguous; hand its nc values out to the panels.
+            // Row by row the source is read as one sequential stream. Panel by panel (down a column strip, the
+            // previous order) it was read at stride ldb, which for ldb = 512 floats maps every row to the same two
+            // L1 sets, so each strip re-fetched its lines: packing B took 3.0 ms of the dW of a 512 -> 128 Linear
+            // (B 4096 x 512), against 0.3 ms for packing its A.
+            for (int p = 0; p < kc; p++)
             {
-                // op(B)[p, j] = b[j*ldb + p]: columns of op(B) are contiguous in p; transpose them.
-                Transpose(b + j0 * ldb, ldb, cols, kc, dst, nr);
-            }
-            else
-            {
-                T* src = b + j0;
-                for (int p = 0; p < kc; p++)
+                T* src = b + p * ldb;
+                T* row = dst + (nint)p * nr;
+                for (int j0 = 0; j0 < nc; j0 += nr)
                 {
-                    CopyPadded(src + p * ldb, dst + (nint)p * nr, cols, nr);
+                    CopyPadded(src + j0, row + (nint)j0 * kc, Math.Min(nr, nc - j0), nr);
                 }
             }
+            return;
+        }
+        for (int j0 = 0; j0 < nc; j0 += nr)
+        {
+            // op(B)[p, j] = b[j*ldb + p]: columns of op(B) are contiguous in p; transpose them.
+            Transpose(b + j0 * ldb, ldb, Math.Min(nr, nc - j0), kc, dst, nr);
             dst += (nint)nr * kc;
         }
     }

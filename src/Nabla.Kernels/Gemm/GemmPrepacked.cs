@@ -108,10 +108,10 @@ internal sealed unsafe class GemmPrepacked<T>
                         T* cRow = c + ir * ldc;
                         if (rows == mr && cols == nr)
                         {
-                            TKernel.Run(kc, ap, bp, cRow + jr, ldc, T.One, betaBlock);
+                            TKernel.Run(kc, ap, mr, bp, nr, cRow + jr, ldc, T.One, betaBlock);
                             continue;
                         }
-                        TKernel.Run(kc, ap, bp, tile, nr, T.One, T.Zero);
+                        TKernel.Run(kc, ap, mr, bp, nr, tile, nr, T.One, T.Zero);
                         for (int r = 0; r < rows; r++)
                         {
                             for (int j = 0; j < cols; j++)
