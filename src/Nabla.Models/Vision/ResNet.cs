@@ -39,14 +39,18 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
     /// <summary>Whether the block adds its input back (F(x) + x).</summary>
     public bool Residual { get; }
 
+    internal static Tensor R(Tensor t) => t.ReleaseAfterBackward();
+
     /// <summary>relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)). PyTorch: <c>block(x)</c>.</summary>
     /// <param name="input">(N, InChannels, H, W).</param>
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        Tensor h = _bn1.Forward(_conv1.Forward(input)).Relu();
-        h = _bn2.Forward(_conv2.Forward(h));
-        if (Residual) h = h + (_downsample?.Forward(input) ?? input);
+        // Everything but the returned activation is an intermediate the backward may recycle
+        // (Tensor.ReleaseAfterBackward); input is the caller's.
+        Tensor h = R(R(_bn1.Forward(R(_conv1.Forward(input)))).Relu());
+        h = R(_bn2.Forward(R(_conv2.Forward(h))));
+        if (Residual) h = R(h + (_downsample is null ? input : R(_downsample.Forward(input))));
         return h.Relu();
     }
 }
@@ -102,8 +106,13 @@ public sealed class ResNet : Module<Tensor, Tensor>
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        Tensor h = _bn1.Forward(_conv1.Forward(input)).Relu();
-        foreach (Sequential stage in _layers) h = stage.Forward(h);
-        return _fc.Forward(h.AdaptiveAvgPool2d([1]).Flatten(1));
+        // The stem's and every block's outputs are intermediates: only the logits leave the model. The stages'
+        // blocks are run here one by one (what Sequential.Forward does) so their outputs can be declared so.
+        Tensor h = BasicBlock.R(BasicBlock.R(_bn1.Forward(BasicBlock.R(_conv1.Forward(input)))).Relu());
+        foreach (Sequential stage in _layers)
+        {
+            foreach (Module block in stage.Children()) h = BasicBlock.R(((BasicBlock)block).Forward(h));
+        }
+        return _fc.Forward(BasicBlock.R(h.AdaptiveAvgPool2d([1])).Flatten(1));
     }
 }
