@@ -71,7 +71,8 @@ public sealed class Sequential : Module<Tensor, Tensor>
         for (int i = 0; i < _layers.Count; i++)
         {
             x = _layers[i].Forward(x);
-            if (i < _layers.Count - 1 && !ReferenceEquals(x, input) && OwnModules(_layers[i]) && OwnModules(_layers[i + 1])) x.ReleaseAfterBackward();
+            bool intermediate = i < _layers.Count - 1 && x.GradFn is not null && !ReferenceEquals(x, input);
+            if (intermediate && OwnModules(_layers[i]) && OwnModules(_layers[i + 1])) x.ReleaseAfterBackward();
         }
         return x;
     }
