@@ -75,7 +75,7 @@ internal static class StoragePool
         }
     }
 
-    /// <summary>Drops every free array (tests; and a way to give memory back after training).</summary>
+    /// <summary>Drops every free array (tests start from an empty pool).</summary>
     public static void Clear()
     {
         lock (s_lock)
