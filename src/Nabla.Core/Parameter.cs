@@ -14,6 +14,8 @@ public sealed class Parameter : Tensor
         : base(CheckFloat(data))
     {
         RequiresGrad = requiresGrad;
+        // A parameter lives as long as its module, whatever TensorScope it was made in.
+        DetachFromScope();
     }
 
     private static Tensor CheckFloat(Tensor data)

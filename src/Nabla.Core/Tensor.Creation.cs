@@ -37,11 +37,17 @@ public partial class Tensor
     /// back once it knows they are dead.</summary>
     private static T[] Storage<T>(int n, bool zeroed) where T : unmanaged
     {
-        if (!StoragePool.Pooled<T>(n)) return zeroed ? new T[n] : GC.AllocateUninitializedArray<T>(n);
+        if (!StoragePool.Pooled<T>(n))
+        {
+            T[] small = zeroed ? new T[n] : GC.AllocateUninitializedArray<T>(n);
+            TensorScope.NoteAllocation(small);
+            return small;
+        }
         T[]? data = StoragePool.TryRent<T>(n);
         if (data is null) data = zeroed ? new T[n] : GC.AllocateUninitializedArray<T>(n);
         else if (zeroed) System.Array.Clear(data);
         Graph.NoteAllocation(data);
+        TensorScope.NoteAllocation(data);
         return data;
     }
 

@@ -8,6 +8,7 @@ public partial class Tensor
     /// produced by a recorded op) while grad mode is on, as PyTorch does.</summary>
     private void CheckInPlace(string op)
     {
+        ThrowIfReleased(op);
         if (GradMode.IsEnabled && (RequiresGrad || GradFn is not null))
             throw new InvalidOperationException(
                 $"{op}: a tensor that requires grad {ShapeString} is being used in an in-place operation while grad mode is on; wrap it in using (GradMode.Disable()).");

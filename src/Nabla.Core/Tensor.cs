@@ -25,6 +25,9 @@ public partial class Tensor
     /// view or wrapper of storage made elsewhere: only then may <see cref="ReleaseAfterBackward"/> recycle it.</summary>
     internal bool OwnsStorage;
 
+    /// <summary>Set when a <see cref="TensorScope"/> recycled this tensor's storage: every use then throws.</summary>
+    internal bool Released;
+
     internal Tensor(Array data, DType dtype, int[] shape, int[] strides, int offset)
     {
         Data = data;
@@ -34,6 +37,7 @@ public partial class Tensor
         Offset = offset;
         NumEl = Layout.NumEl(shape);
         IsContiguous = Layout.IsContiguous(shape, strides);
+        TensorScope.NoteTensor(this);
     }
 
     /// <summary>A new tensor sharing <paramref name="other"/>'s storage and layout, with no autograd history.</summary>
@@ -42,6 +46,7 @@ public partial class Tensor
         : this(other?.Data ?? throw new ArgumentNullException(nameof(other)), other.DType, other.ShapeArray,
                other.StridesArray, other.Offset)
     {
+        other.ThrowIfReleased(GetType().Name);
     }
 
     /// <summary>Element type. PyTorch: <c>tensor.dtype</c>.</summary>
@@ -85,7 +90,14 @@ public partial class Tensor
 
     /// <summary>The accumulated gradient of a leaf after <see cref="Backward"/>; null until then or after
     /// <see cref="ZeroGrad"/>. PyTorch: <c>tensor.grad</c>.</summary>
-    public Tensor? Grad { get; set; }
+    /// <remarks>A gradient outlives any <see cref="TensorScope"/> it was made in.</remarks>
+    public Tensor? Grad
+    {
+        get => _grad;
+        set => _grad = value?.DetachFromScope();
+    }
+
+    private Tensor? _grad;
 
     /// <summary>The recorded op that produced this tensor, or null for a leaf. PyTorch: <c>tensor.grad_fn</c>.</summary>
     public Node? GradFn { get; internal set; }
@@ -120,7 +132,11 @@ public partial class Tensor
     }
 
     /// <summary>A view of the same storage that is cut off from the graph. PyTorch: <c>tensor.detach()</c>.</summary>
-    public Tensor Detach() => new(Data, DType, ShapeArray, StridesArray, Offset);
+    public Tensor Detach()
+    {
+        ThrowIfReleased(nameof(Detach));
+        return new(Data, DType, ShapeArray, StridesArray, Offset);
+    }
 
     /// <summary>Computes the gradient of this tensor with respect to every leaf that requires one, and adds it to
     /// their <see cref="Grad"/>. PyTorch: <c>tensor.backward()</c>.</summary>
@@ -131,7 +147,31 @@ public partial class Tensor
     public void Backward(Tensor? gradient = null, bool retainGraph = false)
         => Graph.Backward([this], gradient is null ? null : [gradient], retainGraph);
 
-    internal T[] Array<T>() => Unsafe.As<T[]>(Data);
+    internal T[] Array<T>()
+    {
+        if (Released) throw ReleasedError("this op");
+        return Unsafe.As<T[]>(Data);
+    }
+
+    /// <summary>Lets this tensor's storage outlive every active <see cref="TensorScope"/> of this thread: for state
+    /// kept across scopes (caches, running statistics). TorchSharp: <c>DetachFromDisposeScope()</c>. Returns this
+    /// tensor.</summary>
+    public Tensor DetachFromScope()
+    {
+        TensorScope.Detach(Data);
+        return this;
+    }
+
+    /// <summary>Throws when a scope recycled this tensor's storage.</summary>
+    /// <param name="op">The op that was given the tensor.</param>
+    internal void ThrowIfReleased(string op)
+    {
+        if (Released) throw ReleasedError(op);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ObjectDisposedException ReleasedError(string op)
+        => new(nameof(Tensor), $"{op}: the tensor of shape {ShapeString} was made in a TensorScope that has ended, and its storage was recycled; keep it with scope.Keep(tensor) or tensor.DetachFromScope() to use it after the scope.");
 
     internal void RequiresGradFromGraph() => _requiresGrad = true;
 
@@ -141,6 +181,7 @@ public partial class Tensor
     public Span<T> AsSpan<T>()
     {
         CheckType<T>(nameof(AsSpan));
+        ThrowIfReleased(nameof(AsSpan));
         if (!IsContiguous)
             throw new InvalidOperationException($"AsSpan: tensor of shape {Layout.Format(ShapeArray)} with strides {Layout.Format(StridesArray)} is not contiguous; call Contiguous() first.");
         return Unsafe.As<T[]>(Data).AsSpan(Offset, NumEl);
@@ -151,6 +192,7 @@ public partial class Tensor
     public T[] ToArray<T>()
     {
         CheckType<T>(nameof(ToArray));
+        ThrowIfReleased(nameof(ToArray));
         var result = new T[NumEl];
         if (IsContiguous) Unsafe.As<T[]>(Data).AsSpan(Offset, NumEl).CopyTo(result);
         else Strided.Copy(Unsafe.As<T[]>(Data), ShapeArray, StridesArray, Offset, result);
@@ -163,6 +205,7 @@ public partial class Tensor
     public T Item<T>()
     {
         CheckType<T>(nameof(Item));
+        ThrowIfReleased(nameof(Item));
         if (NumEl != 1)
             throw new InvalidOperationException($"Item: a tensor with {NumEl} elements {Layout.Format(ShapeArray)} cannot be converted to a scalar.");
         return Unsafe.As<T[]>(Data)[Offset];
@@ -186,6 +229,7 @@ public partial class Tensor
     /// <summary>The element at a multi-index, as a double (for tests and printing).</summary>
     internal double GetDouble(ReadOnlySpan<int> index)
     {
+        ThrowIfReleased(nameof(GetDouble));
         int o = Offset;
         for (int i = 0; i < index.Length; i++) o += index[i] * StridesArray[i];
         return DType switch

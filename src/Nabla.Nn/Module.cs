@@ -60,7 +60,7 @@ public abstract class Module
     {
         ArgumentNullException.ThrowIfNull(value);
         CheckName(nameof(RegisterBuffer), name);
-        _buffers.Add((name, value, persistent));
+        _buffers.Add((name, value.DetachFromScope(), persistent));
         return value;
     }
 

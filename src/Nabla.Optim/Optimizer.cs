@@ -179,6 +179,7 @@ public abstract class Optimizer
                 Tensor copy = t.Detach().Clone();
                 s[key] = key == "step" || !t.DType.IsFloatingPoint() || t.Dim == 0 ? copy : copy.To(p.DType);
             }
+            DetachStateFromScope(p);
         }
         for (int gi = 0; gi < _groups.Count; gi++)
             foreach ((string key, object value) in stateDict.ParamGroups[gi])
@@ -214,10 +215,21 @@ public abstract class Optimizer
         if (parameter.IsContiguous)
         {
             update(parameter.Detach(), grad);
-            return;
         }
-        Tensor work = parameter.Detach().Clone();
-        update(work, grad);
-        parameter.CopyInPlace(work);
+        else
+        {
+            Tensor work = parameter.Detach().Clone();
+            update(work, grad);
+            parameter.CopyInPlace(work);
+        }
+        DetachStateFromScope(parameter);
+    }
+
+    /// <summary>State made by an update inside a <see cref="TensorScope"/> (moment buffers created on the first
+    /// step) lives as long as the optimizer, not the scope.</summary>
+    private void DetachStateFromScope(Parameter parameter)
+    {
+        if (TensorScope.Current is null || !_state.TryGetValue(parameter, out Dictionary<string, Tensor>? s)) return;
+        foreach (Tensor t in s.Values) t.DetachFromScope();
     }
 }

@@ -26,6 +26,7 @@ internal static class Graph
     public static Tensor Record(Tensor output, string op, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
     {
         // Ops run by a backward function are checked as that node's gradients, not as forwards of their own.
+        foreach (Tensor t in inputs) t.ThrowIfReleased(op);
         if (Anomaly.IsEnabled && !t_inBackward) Anomaly.Check(output, op, "forward");
         if (!GradMode.IsEnabled) return output;
         foreach (Tensor t in inputs)
@@ -33,6 +34,7 @@ internal static class Graph
             if (!t.RequiresGrad) continue;
             output.GradFn = new Node(op, inputs, backward);
             output.RequiresGradFromGraph();
+            TensorScope.NoteGraph();
             return output;
         }
         return output;
@@ -74,6 +76,8 @@ internal static class Graph
     {
         if (gradients is not null && gradients.Length != roots.Length)
             throw new ArgumentException($"Backward: {roots.Length} outputs but {gradients.Length} gradients.");
+        foreach (Tensor root in roots) root.ThrowIfReleased("Backward");
+        TensorScope.NoteGraph();
         using var noGrad = GradMode.Disable();
         bool wasInBackward = t_inBackward, wasRetaining = t_retainGraph;
         t_inBackward = true;

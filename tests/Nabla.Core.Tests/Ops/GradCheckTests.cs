@@ -189,7 +189,7 @@ public sealed class GradCheckTests
         "Eq", "Ne", "Lt", "Le", "Gt", "Ge", "LogicalAnd", "LogicalOr", "LogicalNot", "Argmax", "Argmin", "OneHot",
         "AddInPlace", "SubInPlace", "MulInPlace", "DivInPlace", "ClampInPlace", "FillInPlace", "ZeroInPlace",
         "CopyInPlace", "UniformInPlace", "NormalInPlace",
-        "Detach", "RequireGrad", "ReleaseAfterBackward", "get_Grad", "get_GradFn",
+        "Detach", "RequireGrad", "ReleaseAfterBackward", "DetachFromScope", "get_Grad", "get_GradFn",
     ];
 
     [Fact]
