@@ -16,6 +16,14 @@ public class ElementwiseBenchmarks
     [Benchmark]
     public Tensor Add() => _a + _b;
 
+    /// <summary>a + b with the result recycled at the end of a <see cref="TensorScope"/>: the next call writes
+    /// into the same, still cached, storage.</summary>
+    [Benchmark]
+    public void AddInScope()
+    {
+        using (TensorScope.Begin()) _ = _a + _b;
+    }
+
     /// <summary>exp(a).</summary>
     [Benchmark]
     public Tensor Exp() => _a.Exp();

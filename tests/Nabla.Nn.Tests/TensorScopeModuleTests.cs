@@ -1,4 +1,5 @@
 using Xunit;
+using F = Nabla.Nn.Functional;
 
 namespace Nabla.Nn.Tests;
 
@@ -38,5 +39,24 @@ public sealed class TensorScopeModuleTests
             using (TensorScope scope = TensorScope.Begin()) y = scope.Keep(model.Forward(x));
             Assert.Equal(expected, y.ToArray<float>());
         }
+    }
+
+    [Fact]
+    public void Readme_scope_loop_predicts_as_without_scopes()
+    {
+        // README, "Using Nabla in your own application": the loop body as written there, over three batches.
+        Sequential model = Model();
+        model.Eval();
+        Tensor[][] loader = [.. Enumerable.Range(0, 3).Select(i => new[] { Tensor.Rand([4, 6], new Generator(20 + i)) })];
+        var predictions = new List<long[]>();
+        foreach (Tensor[] batch in loader)
+        {
+            using TensorScope scope = TensorScope.Begin();
+            using var noGrad = GradMode.Disable();
+            Tensor probabilities = scope.Keep(F.Softmax(model.Forward(batch[0]), dim: 1));
+            predictions.Add(probabilities.Argmax(dim: 1).ToArray<long>());
+        }
+        using (GradMode.Disable())
+            Assert.Equal(loader.Select(b => model.Forward(b[0]).Argmax(dim: 1).ToArray<long>()), predictions);
     }
 }
