@@ -229,7 +229,16 @@ public sealed class Gpt : Module<Tensor, Tensor>
     /// <param name="input">Token ids (B, T).</param>
     /// <param name="cache">The cache (null: no cache, positions start at 0).</param>
     /// <exception cref="ArgumentException">The input is not (B, T) Int64, or the tokens would pass BlockSize.</exception>
-    public Tensor Forward(Tensor input, KvCache? cache)
+    public Tensor Forward(Tensor input, KvCache? cache) => LmHead.Forward(Features(input, cache).ReleaseAfterBackward());
+
+    /// <summary>The final hidden states (after the last layer norm), which the language-model head turns into
+    /// logits: features for a head of one's own, such as <see cref="Rlhf.RewardModel"/>'s score. Shapes: (B, T)
+    /// Int64 → (B, T, NEmbd). PyTorch (Hugging Face): <c>GPT2Model(input_ids).last_hidden_state</c>.</summary>
+    /// <param name="input">Token ids (B, T), T ≤ BlockSize.</param>
+    /// <exception cref="ArgumentException">The input is not (B, T) Int64 or T exceeds the block size.</exception>
+    public Tensor Hidden(Tensor input) => Features(input, null);
+
+    private Tensor Features(Tensor input, KvCache? cache)
     {
         ArgumentNullException.ThrowIfNull(input);
         int past = cache?.Length ?? 0;
@@ -242,7 +251,7 @@ public sealed class Gpt : Module<Tensor, Tensor>
         Tensor x = (Wte.Forward(input).ReleaseAfterBackward() + Wpe.Forward(Tensor.Arange(past, past + t))).ReleaseAfterBackward();
         for (int i = 0; i < _blocks.Count; i++) x = ((GptBlock)_blocks[i]).Forward(x, cache, i).ReleaseAfterBackward();
         cache?.Advance(t);
-        return LmHead.Forward(LnF.Forward(x).ReleaseAfterBackward());
+        return LnF.Forward(x);
     }
 
     /// <summary>Mean cross-entropy of the next-token predictions. Shapes: input, targets (B, T) Int64 → scalar.</summary>
