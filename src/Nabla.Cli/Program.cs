@@ -17,6 +17,7 @@ internal static class Program
             FitCommand.Create(),
             CvCommand.Create(),
             GenerateCommand.Create(),
+            RlhfCommand.Create(),
         };
         root.Subcommands.Add(ImageCommand.Create());
         try

@@ -91,7 +91,7 @@ public sealed class PpoTrainer
         if (rewards is null || rewards.Length != b || rewards.Any(r => !double.IsFinite(r)))
             throw new ArgumentException($"PpoTrainer.Step: the reward function must return {b} finite values, got {(rewards is null ? "null" : string.Join(", ", rewards))}.");
 
-        Tensor ids = Ids(sequences);
+        Tensor ids = TokenBatch.FromSequences(sequences);
         Tensor oldLogProbs, klPerSequence;
         using (GradMode.Disable())
         {
@@ -161,14 +161,5 @@ public sealed class PpoTrainer
         Tensor logits = model.Forward(sequences.Narrow(1, 0, t - 1)).Narrow(1, promptLength - 1, t - promptLength);
         Tensor targets = sequences.Narrow(1, promptLength, t - promptLength).Unsqueeze(-1);
         return logits.LogSoftmax(-1).Gather(2, targets).Squeeze(-1);
-    }
-
-    private static Tensor Ids(int[][] sequences)
-    {
-        int b = sequences.Length, t = sequences[0].Length;
-        var ids = new long[b * t];
-        for (int i = 0; i < b; i++)
-            for (int j = 0; j < t; j++) ids[i * t + j] = sequences[i][j];
-        return Tensor.FromArray(ids).Reshape(b, t);
     }
 }

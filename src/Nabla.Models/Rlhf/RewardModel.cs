@@ -1,3 +1,4 @@
+using Nabla.Models.Text;
 using Nabla.Nn;
 
 namespace Nabla.Models.Rlhf;
@@ -46,6 +47,15 @@ public sealed class RewardModel : Module<Tensor, Tensor>
     {
         Tensor hidden = Transformer.Hidden(input);
         return Score.Forward(hidden.Select(1, hidden.Size(1) - 1)).Reshape(-1);
+    }
+
+    /// <summary>The rewards of equal-length token sequences, without a graph: the reward function a
+    /// <see cref="PpoTrainer"/> takes. Shapes: B sequences of T ids → B values.</summary>
+    /// <param name="sequences">Token ids, all of one length ≤ the block size.</param>
+    public double[] Rewards(IReadOnlyList<int[]> sequences)
+    {
+        using var noGrad = GradMode.Disable();
+        return Forward(TokenBatch.FromSequences(sequences)).To(DType.Float64).ToArray<double>();
     }
 
     /// <summary>The Bradley–Terry loss of preference pairs: mean of −log σ(r_chosen − r_rejected), computed as
