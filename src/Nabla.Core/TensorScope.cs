@@ -23,7 +23,8 @@ namespace Nabla;
 /// nothing: a graph may hold any tensor made before it, and the backward pass recycles a training step's memory on
 /// its own (see <see cref="Tensor.ReleaseAfterBackward"/>).</para>
 /// <para>Using a tensor whose storage a scope recycled throws <see cref="ObjectDisposedException"/> naming the op.
-/// Scopes nest; each belongs to the thread that began it and must end there, innermost first.</para>
+/// Scopes nest; each belongs to the thread that began it and must end there, innermost first (so do not
+/// <c>await</c> inside one), and a scope that is never ended keeps everything made in it alive.</para>
 /// </remarks>
 public sealed class TensorScope : IDisposable
 {

@@ -35,7 +35,7 @@ public sealed class GradientRecyclingTests
         return (u * u + u).Sum();
     }
 
-    private static void WithPool(bool poison, Action body)
+    internal static void WithPool(bool poison, Action body)
     {
         StoragePool.Clear();
         StoragePool.Poison = poison;

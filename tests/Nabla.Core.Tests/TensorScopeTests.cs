@@ -15,20 +15,8 @@ public sealed class TensorScopeTests
     /// <summary>256 KiB of float32: above <see cref="StoragePool.MinBytes"/>, so the storage is pooled.</summary>
     private const int Big = 256 * 256;
 
-    private static void WithPool(bool poison, Action body)
-    {
-        StoragePool.Clear();
-        StoragePool.Poison = poison;
-        try
-        {
-            body();
-        }
-        finally
-        {
-            StoragePool.Poison = false;
-            StoragePool.Clear();
-        }
-    }
+    /// <summary>Runs with an empty pool, recycling or poisoning (see <see cref="GradientRecyclingTests"/>).</summary>
+    private static void WithPool(bool poison, Action body) => GradientRecyclingTests.WithPool(poison, body);
 
     /// <summary>a[i] = i mod 7, b[i] = 2·(i mod 5): small integers, so every sum below is exact in float32.</summary>
     private static (Tensor A, Tensor B) Operands(int n)
