@@ -226,7 +226,7 @@ public sealed class FormatTests
         Assert.True(Png.IsPng(File.ReadAllBytes(dir.File("out.png"))));
         Assert.True(Bmp.IsBmp(File.ReadAllBytes(dir.File("out.bmp"))));
         Assert.Equal(4, Directory.GetFiles(dir.Path).Length);
-        Assert.Throws<ArgumentException>(() => Image.Write(dir.File("out.jpg"), rgb));
+        Assert.Throws<ArgumentException>(() => Image.Write(dir.File("out.gif"), rgb));
         // Values outside 0..1 are clamped; rounding to the nearest level: 0.5 → 127.5 → 128.
         Png.Write(dir.File("clamp.png"), Tensor.FromArray(new float[] { -1, 2, 0.5f }, 1, 1, 3));
         Assert.Equal(new float[] { 0, 1, 128 / 255f }, Image.Read(dir.File("clamp.png")).ToArray<float>());

@@ -1,0 +1,502 @@
+namespace Nabla.Vision;
+
+/// <summary>Baseline (and 8-bit extended) sequential Huffman JPEG decoding, ITU-T T.81 Annex F, with libjpeg's
+/// integer IDCT, "fancy" chroma upsampling and YCbCr → RGB conversion so that the pixels equal libjpeg's (PIL's).
+/// See <see cref="Jpeg"/> for what is read and refused.</summary>
+internal sealed class JpegDecoder
+{
+    private sealed class Component
+    {
+        public int Id, H, V, Tq, BlocksW, BlocksH, Width, Height, Dc, DcTable, AcTable;
+        public int[] Coefficients = [];
+        public int[]? Quant;
+    }
+
+    /// <summary>A Huffman table in the form of T.81 Figure F.16: for each code length, the largest code, and the index
+    /// in HUFFVAL of the first code of that length minus that code.</summary>
+    private sealed class Huffman
+    {
+        public readonly int[] MaxCode = new int[18];
+        public readonly int[] ValOffset = new int[17];
+        public byte[] Values = [];
+    }
+
+    private readonly byte[] _data;
+    private readonly string _name;
+    private readonly int[]?[] _quant = new int[]?[4];
+    private readonly Huffman?[] _dc = new Huffman?[4], _ac = new Huffman?[4];
+    private Component[] _components = [];
+    private int _width, _height, _hMax, _vMax, _mcusX, _mcusY, _restartInterval;
+    private bool _jfif, _adobe;
+    private int _adobeTransform = -1;
+    private int _pos;
+
+    // Entropy-coded data bit reader.
+    private int _bitBuffer, _bitCount;
+    private bool _scansSeen;
+
+    private JpegDecoder(ReadOnlySpan<byte> data, string name)
+    {
+        _data = data.ToArray();
+        _name = name;
+    }
+
+    /// <summary>Decodes a whole file into planar 8-bit samples: 1 plane (grey) or 3 (R, G, B).</summary>
+    public static (byte[] Planes, int Channels, int Height, int Width) Decode(ReadOnlySpan<byte> data, string name)
+        => new JpegDecoder(data, name).Run();
+
+    private ImageFormatException Error(long offset, string problem) => new(_name, offset, problem);
+
+    private int U16(int at)
+    {
+        if (at + 2 > _data.Length) throw Error(_data.Length, $"truncated JPEG: a 2-byte field at byte {at} is past the end of the {_data.Length}-byte file");
+        return (_data[at] << 8) | _data[at + 1];
+    }
+
+    private (byte[] Planes, int Channels, int Height, int Width) Run()
+    {
+        if (!Jpeg.IsJpeg(_data)) throw Error(0, "not a JPEG file: it does not start with the SOI marker FF D8");
+        _pos = 2;
+        while (true)
+        {
+            int markerAt = _pos;
+            if (_pos >= _data.Length) throw Error(_data.Length, "truncated JPEG: the file ends before the EOI marker (FF D9)");
+            if (_data[_pos] != 0xFF) throw Error(_pos, $"expected a marker (FF xx), found byte {_data[_pos]:X2}");
+            // Any number of FF fill bytes may precede a marker (T.81 §B.1.1.2).
+            while (_pos < _data.Length && _data[_pos] == 0xFF) _pos++;
+            if (_pos >= _data.Length) throw Error(_data.Length, "truncated JPEG: the file ends inside a marker");
+            int marker = _data[_pos++];
+            switch (marker)
+            {
+                case 0xD9:
+                    if (!_scansSeen) throw Error(markerAt, "EOI before any scan (SOS): the JPEG file has no image data");
+                    return Finish();
+                case 0xC0 or 0xC1:
+                    ReadFrame(markerAt, marker);
+                    break;
+                case 0xC4:
+                    ReadHuffman(markerAt);
+                    break;
+                case 0xDB:
+                    ReadQuant(markerAt);
+                    break;
+                case 0xDD:
+                    if (Segment(markerAt, out int body) != 2) throw Error(markerAt, "DRI segment must have 2 data bytes");
+                    _restartInterval = U16(body);
+                    break;
+                case 0xDA:
+                    ReadScan(markerAt);
+                    break;
+                case >= 0xE0 and <= 0xEF or 0xFE:
+                    ReadApplication(markerAt, marker);
+                    break;
+                default:
+                    throw Error(markerAt, Unsupported(marker));
+            }
+        }
+    }
+
+    private static string Unsupported(int marker) => marker switch
+    {
+        0xC2 => "progressive JPEG (SOF2) is not supported; Nabla decodes baseline sequential JPEG (SOF0/SOF1). Re-save it as baseline (PIL: progressive=False)",
+        0xC3 => "lossless JPEG (SOF3) is not supported; Nabla decodes baseline sequential JPEG",
+        0xC5 or 0xC6 or 0xC7 => $"hierarchical JPEG (SOF{marker - 0xC0}) is not supported; Nabla decodes baseline sequential JPEG",
+        0xC9 or 0xCA or 0xCB or 0xCD or 0xCE or 0xCF or 0xCC => $"arithmetic-coded JPEG (marker FF {marker:X2}) is not supported; Nabla decodes Huffman-coded baseline JPEG",
+        0xD8 => "a second SOI marker",
+        >= 0xD0 and <= 0xD7 => $"restart marker RST{marker - 0xD0} outside entropy-coded data",
+        0xDC => "DNL marker (height defined after the scan) is not supported",
+        _ => $"unexpected marker FF {marker:X2}",
+    };
+
+    /// <summary>Reads a segment's length field at <see cref="_pos"/>, checks it fits, moves past the segment and
+    /// returns the number of data bytes (length − 2) with <paramref name="body"/> their start.</summary>
+    private int Segment(int markerAt, out int body)
+    {
+        int length = U16(_pos);
+        if (length < 2) throw Error(_pos, $"segment length {length} is less than 2 (the length field itself)");
+        if (_pos + length > _data.Length)
+            throw Error(_data.Length, $"truncated JPEG: the segment of marker FF {_data[markerAt + 1]:X2} at byte {markerAt} needs {length} bytes, {_data.Length - _pos} remain");
+        body = _pos + 2;
+        _pos += length;
+        return length - 2;
+    }
+
+    private void ReadApplication(int markerAt, int marker)
+    {
+        int n = Segment(markerAt, out int body);
+        ReadOnlySpan<byte> s = _data.AsSpan(body, n);
+        if (marker == 0xE0 && s.StartsWith("JFIF\0"u8)) _jfif = true;
+        // Adobe APP14: "Adobe", version (2), flags0 (2), flags1 (2), transform (1): 0 = RGB or CMYK, 1 = YCbCr.
+        if (marker == 0xEE && n >= 12 && s.StartsWith("Adobe"u8))
+        {
+            _adobe = true;
+            _adobeTransform = s[11];
+        }
+    }
+
+    private void ReadQuant(int markerAt)
+    {
+        int n = Segment(markerAt, out int at);
+        int end = at + n;
+        while (at < end)
+        {
+            int pq = _data[at] >> 4, tq = _data[at] & 15;
+            if (pq > 1) throw Error(at, $"DQT precision {pq}; it must be 0 (8-bit) or 1 (16-bit)");
+            if (tq > 3) throw Error(at, $"DQT table id {tq}; ids are 0..3");
+            int size = 1 + 64 * (pq + 1);
+            if (at + size > end) throw Error(at, $"DQT table {tq} needs {size} bytes but the segment has {end - at} left");
+            var table = new int[64];
+            for (int k = 0; k < 64; k++)
+            {
+                int q = pq == 0 ? _data[at + 1 + k] : U16(at + 1 + 2 * k);
+                if (q == 0) throw Error(at + 1 + k * (pq + 1), $"DQT table {tq} has a zero quantisation step");
+                table[JpegTables.ZigZag[k]] = q;
+            }
+            _quant[tq] = table;
+            at += size;
+        }
+    }
+
+    private void ReadHuffman(int markerAt)
+    {
+        int n = Segment(markerAt, out int at);
+        int end = at + n;
+        while (at < end)
+        {
+            if (at + 17 > end) throw Error(at, "DHT segment too short for a table's 16 code counts");
+            int tc = _data[at] >> 4, th = _data[at] & 15;
+            if (tc > 1) throw Error(at, $"DHT table class {tc}; it must be 0 (DC) or 1 (AC)");
+            if (th > 3) throw Error(at, $"DHT table id {th}; ids are 0..3");
+            var table = new Huffman();
+            int count = 0, code = 0;
+            for (int length = 1; length <= 16; length++)
+            {
+                int li = _data[at + length];
+                table.ValOffset[length] = count - code;
+                code += li;
+                count += li;
+                // The codes of each length must fit in that many bits (Annex C).
+                if (code > 1 << length) throw Error(at + length, $"DHT table {th} has more codes of length {length} than {length} bits allow");
+                table.MaxCode[length] = li == 0 ? -1 : code - 1;
+                code <<= 1;
+            }
+            table.MaxCode[17] = int.MaxValue;
+            if (at + 17 + count > end) throw Error(at, $"DHT table needs {count} symbols but the segment has {end - at - 17} bytes left");
+            table.Values = _data.AsSpan(at + 17, count).ToArray();
+            (tc == 0 ? _dc : _ac)[th] = table;
+            at += 17 + count;
+        }
+    }
+
+    private void ReadFrame(int markerAt, int marker)
+    {
+        if (_components.Length > 0) throw Error(markerAt, "a second SOF marker: only one frame is allowed");
+        int n = Segment(markerAt, out int at);
+        if (n < 6) throw Error(at, $"SOF{marker - 0xC0} segment has {n} bytes; it needs at least 6");
+        int precision = _data[at];
+        if (precision != 8) throw Error(at, $"{precision}-bit JPEG is not supported; Nabla decodes 8-bit samples");
+        _height = U16(at + 1);
+        _width = U16(at + 3);
+        int nf = _data[at + 5];
+        if (_height == 0) throw Error(at + 1, "height 0 (defined later by a DNL marker) is not supported");
+        if (_width == 0) throw Error(at + 3, "width 0 is not a valid JPEG frame");
+        if (nf == 4) throw Error(at + 5, "a 4-component (CMYK or YCCK) JPEG is not supported; Nabla decodes greyscale and YCbCr/RGB");
+        if (nf is not (1 or 3)) throw Error(at + 5, $"{nf} components is not supported; Nabla decodes 1 (greyscale) or 3 (YCbCr/RGB)");
+        if (n != 6 + 3 * nf) throw Error(at, $"SOF segment has {n} bytes; {nf} components need {6 + 3 * nf}");
+        _components = new Component[nf];
+        for (int i = 0; i < nf; i++)
+        {
+            int c = at + 6 + 3 * i;
+            var comp = new Component { Id = _data[c], H = _data[c + 1] >> 4, V = _data[c + 1] & 15, Tq = _data[c + 2] };
+            if (comp.H is < 1 or > 2 || comp.V is < 1 or > 2)
+                throw Error(c + 1, $"component {comp.Id} has sampling factors {comp.H}×{comp.V}; Nabla decodes factors 1 and 2 (4:4:4, 4:2:2, 4:2:0, 4:4:0)");
+            if (comp.Tq > 3) throw Error(c + 2, $"component {comp.Id} uses quantisation table {comp.Tq}; ids are 0..3");
+            for (int j = 0; j < i; j++)
+                if (_components[j].Id == comp.Id) throw Error(c, $"two components have the id {comp.Id}");
+            _components[i] = comp;
+        }
+        _hMax = _components.Max(c => c.H);
+        _vMax = _components.Max(c => c.V);
+        _mcusX = (_width + 8 * _hMax - 1) / (8 * _hMax);
+        _mcusY = (_height + 8 * _vMax - 1) / (8 * _vMax);
+        if ((long)_width * _height * nf > Array.MaxLength)
+            throw Error(at + 1, $"image of {_width}×{_height} pixels is too large to decode into one tensor");
+        foreach (Component c in _components)
+        {
+            // Component size (T.81 §A.1.1): ceil(X · H / Hmax) × ceil(Y · V / Vmax); its block grid is padded to
+            // whole MCUs so that an interleaved scan can write every block of every MCU.
+            c.Width = (_width * c.H + _hMax - 1) / _hMax;
+            c.Height = (_height * c.V + _vMax - 1) / _vMax;
+            c.BlocksW = _mcusX * c.H;
+            c.BlocksH = _mcusY * c.V;
+            c.Coefficients = new int[checked(c.BlocksW * c.BlocksH * 64)];
+        }
+    }
+
+    private void ReadScan(int markerAt)
+    {
+        if (_components.Length == 0) throw Error(markerAt, "SOS before the frame header (SOF0/SOF1)");
+        int n = Segment(markerAt, out int at);
+        int ns = n > 0 ? _data[at] : 0;
+        if (ns is < 1 or > 4 || n != 4 + 2 * ns) throw Error(at, $"SOS segment of {n} bytes with {ns} components; it must be 1..4 components in 4 + 2·Ns bytes");
+        var scan = new Component[ns];
+        int blocksPerMcu = 0;
+        for (int i = 0; i < ns; i++)
+        {
+            int s = at + 1 + 2 * i;
+            Component? comp = Array.Find(_components, c => c.Id == _data[s])
+                ?? throw Error(s, $"scan component id {_data[s]} is not in the frame");
+            comp.DcTable = _data[s + 1] >> 4;
+            comp.AcTable = _data[s + 1] & 15;
+            if (comp.DcTable > 3 || _dc[comp.DcTable] is null) throw Error(s + 1, $"component {comp.Id} uses DC Huffman table {comp.DcTable}, which is not defined");
+            if (comp.AcTable > 3 || _ac[comp.AcTable] is null) throw Error(s + 1, $"component {comp.Id} uses AC Huffman table {comp.AcTable}, which is not defined");
+            // libjpeg latches the quantisation table when a component's first scan starts.
+            comp.Quant ??= _quant[comp.Tq] ?? throw Error(s, $"component {comp.Id} uses quantisation table {comp.Tq}, which is not defined");
+            scan[i] = comp;
+            blocksPerMcu += comp.H * comp.V;
+        }
+        int ss = _data[at + 1 + 2 * ns], se = _data[at + 2 + 2 * ns], ahal = _data[at + 3 + 2 * ns];
+        if (ss != 0 || se != 63 || ahal != 0)
+            throw Error(at + 1 + 2 * ns, $"spectral selection {ss}..{se} and approximation {ahal >> 4}/{ahal & 15}: a sequential scan must be 0..63 and 0/0");
+        if (ns > 1 && blocksPerMcu > 10) throw Error(at, $"an interleaved MCU of {blocksPerMcu} blocks; at most 10 are allowed");
+        _scansSeen = true;
+
+        // An interleaved scan codes whole MCUs; a one-component scan codes that component's blocks in raster order,
+        // only those covering its samples (T.81 §A.2.2).
+        int unitsX = ns == 1 ? (scan[0].Width + 7) / 8 : _mcusX;
+        int unitsY = ns == 1 ? (scan[0].Height + 7) / 8 : _mcusY;
+        long units = (long)unitsX * unitsY;
+        foreach (Component c in scan) c.Dc = 0;
+        _bitBuffer = 0;
+        _bitCount = 0;
+        int restart = 0;
+        for (long unit = 0; unit < units; unit++)
+        {
+            if (_restartInterval > 0 && unit > 0 && unit % _restartInterval == 0)
+            {
+                ReadRestart(restart, unit, units);
+                restart = (restart + 1) & 7;
+                foreach (Component c in scan) c.Dc = 0;
+            }
+            int ux = (int)(unit % unitsX), uy = (int)(unit / unitsX);
+            if (ns == 1)
+            {
+                DecodeBlock(scan[0], uy * scan[0].BlocksW + ux, unit, units);
+                continue;
+            }
+            foreach (Component c in scan)
+            {
+                for (int by = 0; by < c.V; by++)
+                    for (int bx = 0; bx < c.H; bx++)
+                        DecodeBlock(c, (uy * c.V + by) * c.BlocksW + ux * c.H + bx, unit, units);
+            }
+        }
+        // The scan ends at the next marker; the remaining bits of the last byte are padding.
+        _bitCount = 0;
+    }
+
+    private void ReadRestart(int expected, long unit, long units)
+    {
+        _bitCount = 0;
+        _bitBuffer = 0;
+        if (_pos + 1 < _data.Length && _data[_pos] == 0xFF)
+        {
+            int p = _pos;
+            while (p < _data.Length && _data[p] == 0xFF) p++;
+            if (p < _data.Length && _data[p] == 0xD0 + expected)
+            {
+                _pos = p + 1;
+                return;
+            }
+        }
+        throw Error(_pos, $"expected restart marker RST{expected} before MCU {unit} of {units} (restart interval {_restartInterval})");
+    }
+
+    private void DecodeBlock(Component c, int block, long unit, long units)
+    {
+        Span<int> coef = c.Coefficients.AsSpan(block * 64, 64);
+        Huffman dc = _dc[c.DcTable]!, ac = _ac[c.AcTable]!;
+        int t = DecodeSymbol(dc, unit, units);
+        if (t > 11) throw Error(_pos, $"DC magnitude category {t} in MCU {unit}; 8-bit JPEG allows 0..11");
+        c.Dc += Extend(Receive(t, unit, units), t);
+        coef[0] = c.Dc;
+        for (int k = 1; k < 64; k++)
+        {
+            int rs = DecodeSymbol(ac, unit, units);
+            int r = rs >> 4, s = rs & 15;
+            if (s == 0)
+            {
+                if (r != 15) break; // EOB: the rest of the block is zero.
+                k += 15; // ZRL: sixteen zeros.
+                continue;
+            }
+            k += r;
+            if (k > 63) throw Error(_pos, $"AC coefficients run past the end of the block in MCU {unit} of {units}");
+            coef[JpegTables.ZigZag[k]] = Extend(Receive(s, unit, units), s);
+        }
+    }
+
+    /// <summary>T.81 Figure F.12: a value of category s received as s bits; values below 2^(s−1) are negative.</summary>
+    private static int Extend(int v, int s) => s == 0 ? 0 : v < 1 << (s - 1) ? v - (1 << s) + 1 : v;
+
+    private int Receive(int s, long unit, long units)
+    {
+        int v = 0;
+        for (int i = 0; i < s; i++) v = (v << 1) | Bit(unit, units);
+        return v;
+    }
+
+    /// <summary>T.81 Figure F.16: reads a code bit by bit until it is at most the largest code of its length.</summary>
+    private int DecodeSymbol(Huffman table, long unit, long units)
+    {
+        int code = Bit(unit, units);
+        int length = 1;
+        while (code > table.MaxCode[length])
+        {
+            code = (code << 1) | Bit(unit, units);
+            if (++length > 16) throw Error(_pos, $"invalid Huffman code in MCU {unit} of {units}");
+        }
+        int index = table.ValOffset[length] + code;
+        if ((uint)index >= (uint)table.Values.Length) throw Error(_pos, $"invalid Huffman code in MCU {unit} of {units}");
+        return table.Values[index];
+    }
+
+    private int Bit(long unit, long units)
+    {
+        if (_bitCount == 0)
+        {
+            if (_pos >= _data.Length)
+                throw Error(_data.Length, $"truncated JPEG: the entropy-coded data ends in MCU {unit} of {units}");
+            int b = _data[_pos];
+            if (b == 0xFF)
+            {
+                if (_pos + 1 >= _data.Length) throw Error(_data.Length, $"truncated JPEG: the entropy-coded data ends in MCU {unit} of {units}");
+                int next = _data[_pos + 1];
+                // FF 00 is a stuffed FF data byte (T.81 §F.1.2.3); anything else is a marker ending the data early.
+                if (next != 0) throw Error(_pos, $"truncated scan: marker FF {next:X2} in the entropy-coded data of MCU {unit} of {units}");
+                _pos += 2;
+            }
+            else _pos++;
+            _bitBuffer = b;
+            _bitCount = 8;
+        }
+        _bitCount--;
+        return (_bitBuffer >> _bitCount) & 1;
+    }
+
+    private (byte[] Planes, int Channels, int Height, int Width) Finish()
+    {
+        foreach (Component c in _components)
+            if (c.Quant is null) throw Error(_pos, $"component {c.Id} appears in no scan");
+        int plane = _width * _height;
+        var samples = new byte[_components.Length][];
+        for (int i = 0; i < _components.Length; i++) samples[i] = Upsample(_components[i], Idct(_components[i]));
+        if (_components.Length == 1) return (samples[0], 1, _height, _width);
+        var rgb = new byte[3 * plane];
+        if (IsRgb())
+        {
+            for (int i = 0; i < 3; i++) samples[i].CopyTo(rgb, i * plane);
+        }
+        else
+        {
+            YCbCrToRgb(samples[0], samples[1], samples[2], rgb, plane);
+        }
+        return (rgb, 3, _height, _width);
+    }
+
+    /// <summary>libjpeg's choice of colour space for 3 components (jdapimin.c): a JFIF marker means YCbCr; else an
+    /// Adobe marker's transform flag decides (0 = RGB); else component ids 'R', 'G', 'B' mean RGB; else YCbCr.</summary>
+    private bool IsRgb()
+    {
+        if (_jfif) return false;
+        if (_adobe) return _adobeTransform == 0;
+        return _components[0].Id == 'R' && _components[1].Id == 'G' && _components[2].Id == 'B';
+    }
+
+    /// <summary>The component's samples at its own resolution, padded to whole blocks (stride BlocksW · 8).</summary>
+    private static byte[] Idct(Component c)
+    {
+        int stride = c.BlocksW * 8;
+        var output = new byte[stride * c.BlocksH * 8];
+        for (int by = 0; by < c.BlocksH; by++)
+        {
+            for (int bx = 0; bx < c.BlocksW; bx++)
+            {
+                int block = by * c.BlocksW + bx;
+                JpegDct.InverseIslow(c.Coefficients.AsSpan(block * 64, 64), c.Quant, output, by * 8 * stride + bx * 8, stride);
+            }
+        }
+        return output;
+    }
+
+    /// <summary>Upsamples a component to the image size as libjpeg-turbo does with fancy upsampling on (its
+    /// default, and PIL's): 2× horizontally and vertically by triangle filters (¾ nearer sample + ¼ further one,
+    /// jdsample.c h2v1/h2v2/h1v2_fancy_upsample, with the same rounding biases), edge samples replicated; 2×
+    /// horizontal upsampling of a component at most 2 samples wide is plain replication, as libjpeg's.</summary>
+    private byte[] Upsample(Component c, byte[] s)
+    {
+        int stride = c.BlocksW * 8, w = c.Width, h = c.Height;
+        int fx = _hMax / c.H, fy = _vMax / c.V;
+        var output = new byte[_width * _height];
+        bool fancyH = fx == 2 && w > 2;
+        int At(int x, int y) => s[Math.Clamp(y, 0, h - 1) * stride + Math.Clamp(x, 0, w - 1)];
+        for (int y = 0; y < _height; y++)
+        {
+            int sy = y / fy;
+            // The row beyond: above for the upper output row of a pair, below for the lower one.
+            int far = fy == 1 ? sy : y % 2 == 0 ? sy - 1 : sy + 1;
+            for (int x = 0; x < _width; x++)
+            {
+                int sx = x / fx;
+                int value;
+                if (fy == 1 && !fancyH) value = s[sy * stride + sx];
+                else if (fy == 1)
+                {
+                    // h2v1: (3·nearer + further + bias) / 4, bias 1 on the left output, 2 on the right.
+                    value = x % 2 == 0 ? (3 * At(sx, sy) + At(sx - 1, sy) + 1) >> 2 : (3 * At(sx, sy) + At(sx + 1, sy) + 2) >> 2;
+                }
+                else if (fx == 1)
+                {
+                    // h1v2: (3·nearer row + further row + bias) / 4, bias 1 on the upper output, 2 on the lower.
+                    value = (3 * At(sx, sy) + At(sx, far) + (y % 2 == 0 ? 1 : 2)) >> 2;
+                }
+                else if (!fancyH)
+                {
+                    value = s[sy * stride + sx];
+                }
+                else
+                {
+                    // h2v2: column sums 3·nearer row + further row, then (3·this + neighbour + bias) / 16 with bias 8
+                    // on the left output and 7 on the right.
+                    int here = 3 * At(sx, sy) + At(sx, far);
+                    value = x % 2 == 0
+                        ? (3 * here + 3 * At(sx - 1, sy) + At(sx - 1, far) + 8) >> 4
+                        : (3 * here + 3 * At(sx + 1, sy) + At(sx + 1, far) + 7) >> 4;
+                }
+                output[y * _width + x] = (byte)value;
+            }
+        }
+        return output;
+    }
+
+    // jdcolor.c: 16-bit fixed-point JFIF (full-range BT.601) YCbCr → RGB.
+    private const int ScaleBits = 16, Half = 1 << (ScaleBits - 1);
+
+    private static int Fix(double x) => (int)(x * (1 << ScaleBits) + 0.5);
+
+    /// <summary>JFIF's R = Y + 1.402 (Cr − 128), G = Y − 0.34414 (Cb − 128) − 0.71414 (Cr − 128),
+    /// B = Y + 1.772 (Cb − 128), in libjpeg's fixed point (ycc_rgb_convert), clamped to 0..255.</summary>
+    internal static void YCbCrToRgb(byte[] y, byte[] cb, byte[] cr, byte[] rgb, int plane)
+    {
+        for (int i = 0; i < plane; i++)
+        {
+            int yy = y[i], b = cb[i] - 128, r = cr[i] - 128;
+            int crR = (Fix(1.40200) * r + Half) >> ScaleBits;
+            int cbB = (Fix(1.77200) * b + Half) >> ScaleBits;
+            int g = (-Fix(0.34414) * b + Half + -Fix(0.71414) * r) >> ScaleBits;
+            rgb[i] = (byte)Math.Clamp(yy + crR, 0, 255);
+            rgb[plane + i] = (byte)Math.Clamp(yy + g, 0, 255);
+            rgb[2 * plane + i] = (byte)Math.Clamp(yy + cbB, 0, 255);
+        }
+    }
+}

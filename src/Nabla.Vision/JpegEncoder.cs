@@ -1,0 +1,245 @@
+namespace Nabla.Vision;
+
+/// <summary>Baseline JFIF encoding (ITU-T T.81 Annex F): colour conversion, chroma downsampling, forward DCT,
+/// quantisation and Huffman coding with the Annex K.3 tables. See <see cref="Jpeg"/>.</summary>
+internal static class JpegEncoder
+{
+    // jccolor.c: 16-bit fixed-point JFIF RGB → YCbCr; chroma is offset by 128 and rounded with ONE_HALF − 1.
+    private const int ScaleBits = 16, Half = 1 << (ScaleBits - 1), ChromaOffset = 128 << ScaleBits;
+
+    private static int Fix(double x) => (int)(x * (1 << ScaleBits) + 0.5);
+
+    /// <summary>Encodes interleaved 8-bit pixels (1 or 3 channels) as a baseline JPEG file; a positive
+    /// <paramref name="restartInterval"/> writes a DRI segment and an RSTn marker every that many MCUs.</summary>
+    public static byte[] Encode(byte[] pixels, int channels, int height, int width, int quality, bool subsample, int restartInterval = 0)
+    {
+        int plane = width * height;
+        var full = new byte[channels][];
+        for (int c = 0; c < channels; c++) full[c] = new byte[plane];
+        if (channels == 1) pixels.CopyTo(full[0], 0);
+        else
+        {
+            for (int i = 0; i < plane; i++)
+            {
+                int r = pixels[3 * i], g = pixels[3 * i + 1], b = pixels[3 * i + 2];
+                full[0][i] = (byte)((Fix(0.29900) * r + Fix(0.58700) * g + Fix(0.11400) * b + Half) >> ScaleBits);
+                full[1][i] = (byte)((-Fix(0.16874) * r - Fix(0.33126) * g + Fix(0.5) * b + ChromaOffset + Half - 1) >> ScaleBits);
+                full[2][i] = (byte)((Fix(0.5) * r - Fix(0.41869) * g - Fix(0.08131) * b + ChromaOffset + Half - 1) >> ScaleBits);
+            }
+        }
+
+        // Sampling factors: luma 2×2 and chroma 1×1 for 4:2:0, everything 1×1 otherwise.
+        bool sub = subsample && channels == 3;
+        int hMax = sub ? 2 : 1;
+        int mcusX = (width + 8 * hMax - 1) / (8 * hMax), mcusY = (height + 8 * hMax - 1) / (8 * hMax);
+        int paddedW = mcusX * 8 * hMax, paddedH = mcusY * 8 * hMax;
+        var planes = new byte[channels][];
+        var factors = new int[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            byte[] padded = Pad(full[c], width, height, paddedW, paddedH);
+            factors[c] = sub && c == 0 ? 2 : 1;
+            planes[c] = sub && c > 0 ? Downsample(padded, paddedW, paddedH) : padded;
+        }
+
+        int[][] quant = [Jpeg.QuantizationTable(quality), Jpeg.QuantizationTable(quality, chrominance: true)];
+        var luma = (Dc: JpegTables.Codes(JpegTables.DcLuminanceBits, JpegTables.DcValues), Ac: JpegTables.Codes(JpegTables.AcLuminanceBits, JpegTables.AcLuminanceValues));
+        var chroma = (Dc: JpegTables.Codes(JpegTables.DcChrominanceBits, JpegTables.DcValues), Ac: JpegTables.Codes(JpegTables.AcChrominanceBits, JpegTables.AcChrominanceValues));
+
+        var output = new MemoryStream();
+        WriteHeaders(output, channels, height, width, factors, quant, restartInterval);
+        var bits = new BitWriter(output);
+        var dc = new int[channels];
+        Span<double> samples = stackalloc double[64];
+        Span<double> coefficients = stackalloc double[64];
+        Span<int> quantized = stackalloc int[64];
+        for (int my = 0; my < mcusY; my++)
+        {
+            for (int mx = 0; mx < mcusX; mx++)
+            {
+                int mcu = my * mcusX + mx;
+                if (restartInterval > 0 && mcu > 0 && mcu % restartInterval == 0)
+                {
+                    // T.81 §F.1.2.3: byte-align, RSTn (n counts modulo 8), and restart DC prediction.
+                    bits.Flush();
+                    output.Write([0xFF, (byte)(0xD0 + (mcu / restartInterval - 1) % 8)]);
+                    Array.Clear(dc);
+                }
+                for (int c = 0; c < channels; c++)
+                {
+                    int f = factors[c], stride = mcusX * 8 * f;
+                    int[] q = quant[c == 0 ? 0 : 1];
+                    var codes = c == 0 ? luma : chroma;
+                    for (int by = 0; by < f; by++)
+                    {
+                        for (int bx = 0; bx < f; bx++)
+                        {
+                            int x0 = (mx * f + bx) * 8, y0 = (my * f + by) * 8;
+                            for (int y = 0; y < 8; y++)
+                                for (int x = 0; x < 8; x++) samples[y * 8 + x] = planes[c][(y0 + y) * stride + x0 + x] - 128;
+                            JpegDct.Forward(samples, coefficients);
+                            // Quantisation, the lossy step: round(F / Q) half away from zero. For 8-bit samples
+                            // |F(0,0)| ≤ 1024 and |F(u,v)| < 930 otherwise, so every value fits the 11-bit DC
+                            // difference and 10-bit AC categories of baseline JPEG.
+                            for (int i = 0; i < 64; i++) quantized[i] = (int)Math.Round(coefficients[i] / q[i], MidpointRounding.AwayFromZero);
+                            EncodeBlock(bits, quantized, ref dc[c], codes.Dc, codes.Ac);
+                        }
+                    }
+                }
+            }
+        }
+        bits.Flush();
+        output.WriteByte(0xFF);
+        output.WriteByte(0xD9);
+        return output.ToArray();
+    }
+
+    /// <summary>The plane enlarged to <paramref name="pw"/>×<paramref name="ph"/> by repeating its last column and
+    /// row, so that edge blocks hold no artificial step that would cost bits and ring back into the image.</summary>
+    private static byte[] Pad(byte[] plane, int w, int h, int pw, int ph)
+    {
+        var padded = new byte[pw * ph];
+        for (int y = 0; y < ph; y++)
+        {
+            int sy = Math.Min(y, h - 1);
+            for (int x = 0; x < pw; x++) padded[y * pw + x] = plane[sy * w + Math.Min(x, w - 1)];
+        }
+        return padded;
+    }
+
+    /// <summary>2×2 averaging as libjpeg's h2v2_downsample: (a + b + c + d + bias) / 4 with the bias alternating
+    /// 1, 2, 1, 2… along each row so that rounding has no systematic drift.</summary>
+    private static byte[] Downsample(byte[] plane, int w, int h)
+    {
+        int ow = w / 2, oh = h / 2;
+        var output = new byte[ow * oh];
+        for (int y = 0; y < oh; y++)
+        {
+            int bias = 1;
+            for (int x = 0; x < ow; x++)
+            {
+                int a = (2 * y) * w + 2 * x, b = a + w;
+                output[y * ow + x] = (byte)((plane[a] + plane[a + 1] + plane[b] + plane[b + 1] + bias) >> 2);
+                bias ^= 3;
+            }
+        }
+        return output;
+    }
+
+    private static void WriteHeaders(MemoryStream s, int channels, int height, int width, int[] factors, int[][] quant, int restartInterval)
+    {
+        s.Write([0xFF, 0xD8]);
+        // JFIF APP0: version 1.01, no units, 1:1 pixel aspect, no thumbnail.
+        s.Write([0xFF, 0xE0, 0, 16, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+        int tables = channels == 1 ? 1 : 2;
+        Marker(s, 0xDB, 65 * tables);
+        for (int t = 0; t < tables; t++)
+        {
+            s.WriteByte((byte)t);
+            for (int k = 0; k < 64; k++) s.WriteByte((byte)quant[t][JpegTables.ZigZag[k]]);
+        }
+        Marker(s, 0xC0, 6 + 3 * channels);
+        s.Write([8, (byte)(height >> 8), (byte)height, (byte)(width >> 8), (byte)width, (byte)channels]);
+        for (int c = 0; c < channels; c++) s.Write([(byte)(c + 1), (byte)(factors[c] << 4 | factors[c]), (byte)(c == 0 ? 0 : 1)]);
+        (byte Class, byte[] Bits, byte[] Values)[] huffman =
+        [
+            (0x00, JpegTables.DcLuminanceBits.ToArray(), JpegTables.DcValues.ToArray()),
+            (0x10, JpegTables.AcLuminanceBits.ToArray(), JpegTables.AcLuminanceValues.ToArray()),
+            (0x01, JpegTables.DcChrominanceBits.ToArray(), JpegTables.DcValues.ToArray()),
+            (0x11, JpegTables.AcChrominanceBits.ToArray(), JpegTables.AcChrominanceValues.ToArray()),
+        ];
+        int used = channels == 1 ? 2 : 4;
+        Marker(s, 0xC4, huffman.Take(used).Sum(t => 17 + t.Values.Length));
+        foreach (var t in huffman.Take(used))
+        {
+            s.WriteByte(t.Class);
+            s.Write(t.Bits);
+            s.Write(t.Values);
+        }
+        if (restartInterval > 0)
+        {
+            Marker(s, 0xDD, 2);
+            s.Write([(byte)(restartInterval >> 8), (byte)restartInterval]);
+        }
+        Marker(s, 0xDA, 4 + 2 * channels);
+        s.WriteByte((byte)channels);
+        for (int c = 0; c < channels; c++) s.Write([(byte)(c + 1), (byte)(c == 0 ? 0x00 : 0x11)]);
+        s.Write([0, 63, 0]); // Spectral selection 0..63, no successive approximation: sequential.
+    }
+
+    /// <summary>A marker and the length field of its segment (<paramref name="body"/> data bytes + 2).</summary>
+    private static void Marker(MemoryStream s, byte marker, int body) => s.Write([0xFF, marker, (byte)((body + 2) >> 8), (byte)(body + 2)]);
+
+    /// <summary>T.81 §F.1.2: the DC difference, then runs of zeros and AC values in zig-zag order, each a Huffman
+    /// code for (run, category) followed by the value's category bits; EOB after the last non-zero value and ZRL for
+    /// 16 zeros.</summary>
+    private static void EncodeBlock(BitWriter bits, ReadOnlySpan<int> block, ref int dcPred,
+        (ushort[] Codes, byte[] Lengths) dc, (ushort[] Codes, byte[] Lengths) ac)
+    {
+        int diff = block[0] - dcPred;
+        dcPred = block[0];
+        int size = Category(diff);
+        bits.Write(dc.Codes[size], dc.Lengths[size]);
+        bits.Write(Magnitude(diff, size), size);
+        int run = 0;
+        for (int k = 1; k < 64; k++)
+        {
+            int v = block[JpegTables.ZigZag[k]];
+            if (v == 0)
+            {
+                run++;
+                continue;
+            }
+            while (run > 15)
+            {
+                bits.Write(ac.Codes[0xF0], ac.Lengths[0xF0]);
+                run -= 16;
+            }
+            size = Category(v);
+            int symbol = run << 4 | size;
+            bits.Write(ac.Codes[symbol], ac.Lengths[symbol]);
+            bits.Write(Magnitude(v, size), size);
+            run = 0;
+        }
+        if (run > 0) bits.Write(ac.Codes[0x00], ac.Lengths[0x00]);
+    }
+
+    /// <summary>The category (bit length) of |v|: 0 for 0, else ⌊log₂|v|⌋ + 1.</summary>
+    private static int Category(int v) => v == 0 ? 0 : 32 - int.LeadingZeroCount(Math.Abs(v));
+
+    /// <summary>The category bits of v: v itself when positive, v + 2^size − 1 (ones' complement) when negative.</summary>
+    private static int Magnitude(int v, int size) => v >= 0 ? v : v + (1 << size) - 1;
+
+    /// <summary>Writes bits most significant first, stuffing a 00 after every FF byte (T.81 §F.1.2.3) and padding
+    /// the last byte with 1-bits.</summary>
+    private sealed class BitWriter(MemoryStream output)
+    {
+        private int _buffer, _count;
+
+        public void Write(int value, int length)
+        {
+            for (int i = length - 1; i >= 0; i--)
+            {
+                _buffer = (_buffer << 1) | ((value >> i) & 1);
+                if (++_count == 8) Emit();
+            }
+        }
+
+        public void Flush()
+        {
+            while (_count != 0)
+            {
+                _buffer = (_buffer << 1) | 1;
+                if (++_count == 8) Emit();
+            }
+        }
+
+        private void Emit()
+        {
+            output.WriteByte((byte)_buffer);
+            if (_buffer == 0xFF) output.WriteByte(0);
+            _buffer = 0;
+            _count = 0;
+        }
+    }
+}
