@@ -6,14 +6,14 @@ using Nabla.Vision;
 namespace Nabla.Cli.Commands;
 
 /// <summary><c>nabla image sobel|laplacian|blur|posterize in out</c>: image filters and colour quantisation on PNG,
-/// BMP and PGM/PPM files (the output format follows the output file's extension).</summary>
+/// JPEG, BMP and PGM/PPM files (the output format follows the output file's extension).</summary>
 internal static class ImageCommand
 {
     private static readonly string[] Borders = ["reflect", "replicate", "zero"];
 
     public static Command Create()
     {
-        var command = new Command("image", "Filter or posterize an image file (PNG, BMP, PGM/PPM)");
+        var command = new Command("image", "Filter or posterize an image file (PNG, JPEG, BMP, PGM/PPM)");
         command.Subcommands.Add(Filter("sobel", "Sobel gradient magnitude √(Gx² + Gy²) of the luma, scaled so that the largest is white",
             (image, parse, _) => Normalise(Filters.SobelMagnitude(Image.ToGrayscale(image), parse.Border))));
         var neighbours = new Option<int>("--neighbours") { Description = "Laplacian neighbourhood: 4 or 8", DefaultValueFactory = _ => 4 };
@@ -47,8 +47,8 @@ internal static class ImageCommand
     }
 
     private static (Argument<string>, Argument<string>) Files()
-        => (new Argument<string>("input") { Description = "Image to read (PNG, BMP, PGM/PPM)" },
-            new Argument<string>("output") { Description = "Image to write; .png, .bmp, .pgm/.ppm choose the format" });
+        => (new Argument<string>("input") { Description = "Image to read (PNG, baseline JPEG, BMP, PGM/PPM)" },
+            new Argument<string>("output") { Description = "Image to write; .png, .jpg (quality 75), .bmp, .pgm/.ppm choose the format" });
 
     /// <summary>Scales a non-negative response so that its maximum is 1 (a blank image stays black).</summary>
     private static Tensor Normalise(Tensor response)
