@@ -6,6 +6,9 @@ Writes to tests/golden/jpeg/:
   * pil_*.jpg: the sources saved by PIL (libjpeg-turbo) as baseline JPEG at quality 75 with 4:2:0, 4:2:2 and 4:4:4
     chroma, greyscale, a 4x3 image (chroma 2 samples wide: libjpeg upsamples it by replication), quality 20,
     and one progressive file (which Nabla must refuse);
+  * pil_ids_rgb.jpg, pil_adobe_rgb.jpg, pil_adobe_ycc.jpg: pil_q75_444.jpg with its JFIF marker removed and component
+    ids 'R','G','B' / an Adobe APP14 marker with transform 0 / transform 1: libjpeg reads the first two as RGB and
+    the third as YCbCr;
   * nabla_*.jpg: the sources encoded by Nabla (tools/golden/JpegEncode.cs, run here with `dotnet run`);
   * <name>.pil.png for every .jpg except the progressive one: PIL's decoded pixels (islow IDCT, fancy upsampling,
     its defaults), which Nabla's decoder must reproduce.
@@ -47,6 +50,46 @@ pil = {
 }
 for name, (source, options) in pil.items():
     Image.open(OUT / source).save(OUT / name, "JPEG", **options)
+
+
+
+def segments(data):
+    """Splits a JPEG into (marker, segment bytes) up to SOS; the last item is (0xDA, SOS + entropy data + EOI)."""
+    out, i = [], 2
+    while True:
+        marker, length = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+        if marker == 0xDA:
+            out.append((marker, data[i:]))
+            return out
+        out.append((marker, data[i:i + 2 + length]))
+        i += 2 + length
+
+
+def recoloured(data, app, ids):
+    """The file with its JFIF APP0 replaced by `app` (bytes of a whole segment, or b"") and component ids `ids` in
+    SOF and SOS: the entropy-coded data is unchanged, only how libjpeg interprets the three components changes."""
+    parts = []
+    for marker, seg in segments(data):
+        seg = bytearray(seg)
+        if marker == 0xE0:
+            seg = bytearray(app)
+        elif marker == 0xC0:
+            for k in range(3):
+                seg[10 + 3 * k] = ids[k]
+        elif marker == 0xDA:
+            for k in range(3):
+                seg[5 + 2 * k] = ids[k]
+        parts.append(bytes(seg))
+    return b"\xff\xd8" + b"".join(parts)
+
+
+# libjpeg's colour-space rules for 3 components: JFIF → YCbCr; else Adobe APP14 transform 0 → RGB, 1 → YCbCr;
+# else ids 'R', 'G', 'B' → RGB. Same coded data, three interpretations.
+base = (OUT / "pil_q75_444.jpg").read_bytes()
+adobe = lambda transform: b"\xff\xee\x00\x0eAdobe\x00\x64\x00\x00\x00\x00" + bytes([transform])
+(OUT / "pil_ids_rgb.jpg").write_bytes(recoloured(base, b"", b"RGB"))
+(OUT / "pil_adobe_rgb.jpg").write_bytes(recoloured(base, adobe(0), b"\x01\x02\x03"))
+(OUT / "pil_adobe_ycc.jpg").write_bytes(recoloured(base, adobe(1), b"RGB"))
 
 nabla = ["nabla_q75_420.jpg:src_rgb.png:75:420", "nabla_q75_444.jpg:src_rgb.png:75:444",
          "nabla_q10_420.jpg:src_rgb.png:10:420", "nabla_grey_q75.jpg:src_grey.png:75:420",
