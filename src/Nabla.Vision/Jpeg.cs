@@ -107,11 +107,12 @@ public static class Jpeg
     /// <returns>The file's bytes.</returns>
     /// <exception cref="ArgumentException">An image with alpha (C = 2 or 4), a side over 65 535, or a quality outside 1..100.</exception>
     public static byte[] Encode(Tensor image, int quality = DefaultQuality, ChromaSubsampling subsampling = ChromaSubsampling.Chroma420)
-        => Encode(image, quality, subsampling, restartInterval: 0);
+        => Encode(image, quality, subsampling, restartInterval: 0, interleaved: true);
 
     /// <summary><see cref="Encode(Tensor, int, ChromaSubsampling)"/> with a restart marker every
-    /// <paramref name="restartInterval"/> MCUs (0: none); the tests use it to exercise the decoder's DRI/RSTn path.</summary>
-    internal static byte[] Encode(Tensor image, int quality, ChromaSubsampling subsampling, int restartInterval)
+    /// <paramref name="restartInterval"/> MCUs (0: none) and optionally one scan per component; the tests use them
+    /// to exercise the decoder's DRI/RSTn and non-interleaved paths.</summary>
+    internal static byte[] Encode(Tensor image, int quality, ChromaSubsampling subsampling, int restartInterval, bool interleaved)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(quality, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(quality, 100);
@@ -121,7 +122,7 @@ public static class Jpeg
         byte[] pixels = ImageTensor.Interleaved8(image, "Jpeg.Encode", out c, out int h, out int w);
         if (w > ushort.MaxValue || h > ushort.MaxValue)
             throw new ArgumentException($"Jpeg.Encode: a {w}×{h} image is too large; JPEG sides are at most 65535.", nameof(image));
-        return JpegEncoder.Encode(pixels, c, h, w, quality, subsampling == ChromaSubsampling.Chroma420, restartInterval);
+        return JpegEncoder.Encode(pixels, c, h, w, quality, subsampling == ChromaSubsampling.Chroma420, restartInterval, interleaved);
     }
 
     /// <summary>The quantisation table libjpeg uses at <paramref name="quality"/> (<c>jpeg_set_quality</c> with

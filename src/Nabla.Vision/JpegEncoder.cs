@@ -10,8 +10,10 @@ internal static class JpegEncoder
     private static int Fix(double x) => (int)(x * (1 << ScaleBits) + 0.5);
 
     /// <summary>Encodes interleaved 8-bit pixels (1 or 3 channels) as a baseline JPEG file; a positive
-    /// <paramref name="restartInterval"/> writes a DRI segment and an RSTn marker every that many MCUs.</summary>
-    public static byte[] Encode(byte[] pixels, int channels, int height, int width, int quality, bool subsample, int restartInterval = 0)
+    /// <paramref name="restartInterval"/> writes a DRI segment and an RSTn marker every that many MCUs; with
+    /// <paramref name="interleaved"/> false each component gets its own scan (also baseline, rarer).</summary>
+    public static byte[] Encode(byte[] pixels, int channels, int height, int width, int quality, bool subsample,
+        int restartInterval = 0, bool interleaved = true)
     {
         int plane = width * height;
         var full = new byte[channels][];
@@ -48,33 +50,42 @@ internal static class JpegEncoder
 
         var output = new MemoryStream();
         WriteHeaders(output, channels, height, width, factors, quant, restartInterval);
-        var bits = new BitWriter(output);
-        var dc = new int[channels];
+        // One interleaved scan (all components, MCU by MCU), or one scan per component in raster block order.
+        int[][] scans = interleaved ? [[.. Enumerable.Range(0, channels)]] : [.. Enumerable.Range(0, channels).Select(c => new[] { c })];
         Span<double> samples = stackalloc double[64];
         Span<double> coefficients = stackalloc double[64];
         Span<int> quantized = stackalloc int[64];
-        for (int my = 0; my < mcusY; my++)
+        foreach (int[] scan in scans)
         {
-            for (int mx = 0; mx < mcusX; mx++)
+            WriteScanHeader(output, scan);
+            var bits = new BitWriter(output);
+            var dc = new int[channels];
+            // A one-component scan codes only the blocks covering that component's ceil(X·H/Hmax) × ceil(Y·V/Vmax)
+            // samples (T.81 §A.2.2); an interleaved scan codes whole MCUs.
+            bool single = scan.Length == 1;
+            int f0 = factors[scan[0]];
+            int unitsX = single ? ((width * f0 + hMax - 1) / hMax + 7) / 8 : mcusX;
+            int unitsY = single ? ((height * f0 + hMax - 1) / hMax + 7) / 8 : mcusY;
+            for (int unit = 0; unit < unitsX * unitsY; unit++)
             {
-                int mcu = my * mcusX + mx;
-                if (restartInterval > 0 && mcu > 0 && mcu % restartInterval == 0)
+                if (restartInterval > 0 && unit > 0 && unit % restartInterval == 0)
                 {
                     // T.81 §F.1.2.3: byte-align, RSTn (n counts modulo 8), and restart DC prediction.
                     bits.Flush();
-                    output.Write([0xFF, (byte)(0xD0 + (mcu / restartInterval - 1) % 8)]);
+                    output.Write([0xFF, (byte)(0xD0 + (unit / restartInterval - 1) % 8)]);
                     Array.Clear(dc);
                 }
-                for (int c = 0; c < channels; c++)
+                int ux = unit % unitsX, uy = unit / unitsX;
+                foreach (int c in scan)
                 {
-                    int f = factors[c], stride = mcusX * 8 * f;
+                    int f = single ? 1 : factors[c], stride = mcusX * 8 * factors[c];
                     int[] q = quant[c == 0 ? 0 : 1];
                     var codes = c == 0 ? luma : chroma;
                     for (int by = 0; by < f; by++)
                     {
                         for (int bx = 0; bx < f; bx++)
                         {
-                            int x0 = (mx * f + bx) * 8, y0 = (my * f + by) * 8;
+                            int x0 = (ux * f + bx) * 8, y0 = (uy * f + by) * 8;
                             for (int y = 0; y < 8; y++)
                                 for (int x = 0; x < 8; x++) samples[y * 8 + x] = planes[c][(y0 + y) * stride + x0 + x] - 128;
                             JpegDct.Forward(samples, coefficients);
@@ -87,8 +98,8 @@ internal static class JpegEncoder
                     }
                 }
             }
+            bits.Flush();
         }
-        bits.Flush();
         output.WriteByte(0xFF);
         output.WriteByte(0xD9);
         return output.ToArray();
@@ -161,9 +172,14 @@ internal static class JpegEncoder
             Marker(s, 0xDD, 2);
             s.Write([(byte)(restartInterval >> 8), (byte)restartInterval]);
         }
-        Marker(s, 0xDA, 4 + 2 * channels);
-        s.WriteByte((byte)channels);
-        for (int c = 0; c < channels; c++) s.Write([(byte)(c + 1), (byte)(c == 0 ? 0x00 : 0x11)]);
+    }
+
+    /// <summary>SOS for the components in <paramref name="scan"/>: luma uses Huffman tables 0, chroma 1.</summary>
+    private static void WriteScanHeader(MemoryStream s, int[] scan)
+    {
+        Marker(s, 0xDA, 4 + 2 * scan.Length);
+        s.WriteByte((byte)scan.Length);
+        foreach (int c in scan) s.Write([(byte)(c + 1), (byte)(c == 0 ? 0x00 : 0x11)]);
         s.Write([0, 63, 0]); // Spectral selection 0..63, no successive approximation: sequential.
     }
 

@@ -224,7 +224,7 @@ public sealed class JpegTests
         // 37×29 at 4:2:0 is 3×2 MCUs: interval 1 puts RST0..RST4 between all of them, 5 one marker.
         Tensor rgb = Png.Read(Path.Combine(Dir, "src_rgb.png"));
         byte[] plain = Jpeg.Encode(rgb);
-        byte[] restarts = Jpeg.Encode(rgb, Jpeg.DefaultQuality, ChromaSubsampling.Chroma420, interval);
+        byte[] restarts = Jpeg.Encode(rgb, Jpeg.DefaultQuality, ChromaSubsampling.Chroma420, interval, interleaved: true);
         Assert.NotEqual(plain, restarts);
         Assert.Equal(Levels(Jpeg.Decode(plain)), Levels(Jpeg.Decode(restarts)));
         int markers = Enumerable.Range(0, restarts.Length - 1).Count(i => restarts[i] == 0xFF && restarts[i + 1] is >= 0xD0 and <= 0xD7);
@@ -234,6 +234,22 @@ public sealed class JpegTests
         byte[] broken = (byte[])restarts.Clone();
         broken[at + 1] = 0xD3;
         Assert.Contains("expected restart marker RST0", Assert.Throws<ImageFormatException>(() => Jpeg.Decode(broken, "r.jpg")).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ChromaSubsampling.Chroma420, 0)]
+    [InlineData(ChromaSubsampling.Chroma444, 0)]
+    [InlineData(ChromaSubsampling.Chroma420, 3)]
+    public void One_scan_per_component_decodes_like_one_interleaved_scan(ChromaSubsampling chroma, int restartInterval)
+    {
+        // Same coefficients, coded component by component: the luma scan of the 37×29 4:2:0 image has
+        // ⌈37/8⌉ × ⌈29/8⌉ = 5 × 4 blocks (not the 6 × 4 its MCUs would hold), each chroma scan ⌈19/8⌉ × ⌈15/8⌉ = 3 × 2.
+        Tensor rgb = Png.Read(Path.Combine(Dir, "src_rgb.png"));
+        byte[] interleaved = Jpeg.Encode(rgb, 75, chroma, restartInterval, interleaved: true);
+        byte[] separate = Jpeg.Encode(rgb, 75, chroma, restartInterval, interleaved: false);
+        int scans = Enumerable.Range(0, separate.Length - 1).Count(i => separate[i] == 0xFF && separate[i + 1] == 0xDA);
+        Assert.Equal(3, scans);
+        Assert.Equal(Levels(Jpeg.Decode(interleaved)), Levels(Jpeg.Decode(separate)));
     }
 
     [Fact]
