@@ -44,8 +44,9 @@ public static class Image
     }
 
     /// <summary>Writes an image atomically (temporary file + rename) in the format its extension names: .png →
-    /// 8-bit PNG, .jpg/.jpeg → baseline JPEG at quality 75 with 4:2:0 chroma (1 or 3 channels; use <see cref="Jpeg.Write(string, Tensor, int, ChromaSubsampling)"/>
-    /// for other settings), .bmp → BMP, .pgm/.ppm/.pnm → binary P5 (1 channel) or P6 (3 channels).
+    /// 8-bit PNG, .jpg/.jpeg → baseline JPEG at quality 75 with 4:2:0 chroma (1 or 3 channels; use
+    /// <see cref="Jpeg.Write(string, Tensor, int, ChromaSubsampling)"/> for other settings), .bmp → BMP,
+    /// .pgm/.ppm/.pnm → binary P5 (1 channel) or P6 (3 channels).
     /// PyTorch: <c>torchvision.utils.save_image</c> / PIL's <c>Image.save</c>.</summary>
     /// <param name="path">The file; its extension chooses the format (case-insensitive).</param>
     /// <param name="image">Shapes: (C, H, W) with C in 1..4, or (H, W); values in 0..1 (clamped, rounded).</param>

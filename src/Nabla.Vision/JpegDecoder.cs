@@ -219,7 +219,8 @@ internal sealed class JpegDecoder
         _vMax = _components.Max(c => c.V);
         _mcusX = (_width + 8 * _hMax - 1) / (8 * _hMax);
         _mcusY = (_height + 8 * _vMax - 1) / (8 * _vMax);
-        if ((long)_width * _height * nf > Array.MaxLength)
+        // The largest buffer is a component's coefficients: (MCUs · 8·Hmax) × (MCUs · 8·Vmax) ints at most.
+        if ((long)_width * _height * nf > Array.MaxLength || (long)_mcusX * _mcusY * 64 * _hMax * _vMax > Array.MaxLength)
             throw Error(at + 1, $"image of {_width}×{_height} pixels is too large to decode into one tensor");
         foreach (Component c in _components)
         {
@@ -229,7 +230,7 @@ internal sealed class JpegDecoder
             c.Height = (_height * c.V + _vMax - 1) / _vMax;
             c.BlocksW = _mcusX * c.H;
             c.BlocksH = _mcusY * c.V;
-            c.Coefficients = new int[checked(c.BlocksW * c.BlocksH * 64)];
+            c.Coefficients = new int[c.BlocksW * c.BlocksH * 64];
         }
     }
 

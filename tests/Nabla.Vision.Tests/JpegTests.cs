@@ -272,6 +272,8 @@ public sealed class JpegTests
         Assert.StartsWith("12-bit JPEG is not supported", Refusal(f => f[sof + 4] = 12), StringComparison.Ordinal);
         Assert.StartsWith("a 4-component (CMYK or YCCK) JPEG", Refusal(f => f[sof + 9] = 4), StringComparison.Ordinal);
         Assert.Contains("sampling factors 4×1", Refusal(f => f[sof + 11] = 0x41), StringComparison.Ordinal);
+        // 65535 × 65535 × 3 samples do not fit one array: refused before anything is allocated.
+        Assert.Contains("65535×65535 pixels is too large", Refusal(f => f[sof + 5] = f[sof + 6] = f[sof + 7] = f[sof + 8] = 0xFF), StringComparison.Ordinal);
         // The SOF offset is reported: the precision byte is 4 bytes after the marker.
         Assert.Equal(sof + 4, Assert.Throws<ImageFormatException>(() => { byte[] c = (byte[])file.Clone(); c[sof + 4] = 12; Jpeg.Decode(c); }).Offset);
     }
