@@ -19,7 +19,13 @@ internal sealed class JpegDecoder
         public readonly int[] MaxCode = new int[18];
         public readonly int[] ValOffset = new int[17];
         public byte[] Values = [];
+
+        /// <summary>Codes of at most <see cref="LookupBits"/> bits looked up at once: entry = length « 8 | symbol
+        /// for every 9-bit string starting with the code, 0 when the code is longer.</summary>
+        public readonly ushort[] Lookup = new ushort[1 << LookupBits];
     }
+
+    private const int LookupBits = 9;
 
     private readonly byte[] _data;
     private readonly string _name;
@@ -31,8 +37,12 @@ internal sealed class JpegDecoder
     private int _adobeTransform = -1;
     private int _pos;
 
-    // Entropy-coded data bit reader.
-    private int _bitBuffer, _bitCount;
+    // Entropy-coded data bit reader: up to 64 bits, the next one in the top bit. When the data ends (a marker or the
+    // end of the file), zero bytes are appended, as libjpeg does, and counted in _fakeBits: using any of them means
+    // the scan was cut short.
+    private ulong _acc;
+    private int _bits, _fakeBits, _endMarker = -1;
+    private bool _ended;
     private bool _scansSeen;
 
     private JpegDecoder(ReadOnlySpan<byte> data, string name)
@@ -183,6 +193,15 @@ internal sealed class JpegDecoder
             table.MaxCode[17] = int.MaxValue;
             if (at + 17 + count > end) throw Error(at, $"DHT table needs {count} symbols but the segment has {end - at - 17} bytes left");
             table.Values = _data.AsSpan(at + 17, count).ToArray();
+            int next = 0, k = 0;
+            for (int length = 1; length <= LookupBits; length++, next <<= 1)
+            {
+                for (int i = 0; i < _data[at + length]; i++, next++, k++)
+                {
+                    int shift = LookupBits - length;
+                    for (int fill = 0; fill < 1 << shift; fill++) table.Lookup[(next << shift) | fill] = (ushort)(length << 8 | table.Values[k]);
+                }
+            }
             (tc == 0 ? _dc : _ac)[th] = table;
             at += 17 + count;
         }
@@ -268,8 +287,7 @@ internal sealed class JpegDecoder
         int unitsY = ns == 1 ? (scan[0].Height + 7) / 8 : _mcusY;
         long units = (long)unitsX * unitsY;
         foreach (Component c in scan) c.Dc = 0;
-        _bitBuffer = 0;
-        _bitCount = 0;
+        ResetBits();
         int restart = 0;
         for (long unit = 0; unit < units; unit++)
         {
@@ -292,25 +310,90 @@ internal sealed class JpegDecoder
                         DecodeBlock(c, (uy * c.V + by) * c.BlocksW + ux * c.H + bx, unit, units);
             }
         }
-        // The scan ends at the next marker; the remaining bits of the last byte are padding.
-        _bitCount = 0;
+        // The scan ends at the next marker; fewer than 8 unused bits (the padding of the last byte) may remain.
+        EndOfData();
+        if (_bits - _fakeBits >= 8)
+            throw Error(_pos, $"{(_bits - _fakeBits) / 8} or more bytes of extra data after the last MCU of the scan");
+        ResetBits();
+    }
+
+    private void ResetBits()
+    {
+        _acc = 0;
+        _bits = _fakeBits = 0;
+        _ended = false;
+        _endMarker = -1;
+    }
+
+    /// <summary>Reads bytes up to the marker that ends the entropy-coded data (or as far as the buffer allows).</summary>
+    private void EndOfData()
+    {
+        if (!_ended) Fill();
     }
 
     private void ReadRestart(int expected, long unit, long units)
     {
-        _bitCount = 0;
-        _bitBuffer = 0;
-        if (_pos + 1 < _data.Length && _data[_pos] == 0xFF)
+        EndOfData();
+        if (!_ended || _endMarker < 0 || _bits - _fakeBits >= 8)
+            throw Error(_pos, $"expected restart marker RST{expected} before MCU {unit} of {units} (restart interval {_restartInterval})");
+        int p = _pos;
+        while (p < _data.Length && _data[p] == 0xFF) p++;
+        if (p >= _data.Length || _data[p] != 0xD0 + expected)
+            throw Error(_pos, $"expected restart marker RST{expected} before MCU {unit} of {units} (restart interval {_restartInterval})");
+        _pos = p + 1;
+        ResetBits();
+    }
+
+    /// <summary>Tops the bit buffer up to more than 56 bits. FF 00 is a stuffed FF data byte (T.81 §F.1.2.3); FF
+    /// followed by anything else is a marker, which ends the data: <see cref="_pos"/> stays on its FF.</summary>
+    private void Fill()
+    {
+        while (_bits <= 56)
         {
-            int p = _pos;
-            while (p < _data.Length && _data[p] == 0xFF) p++;
-            if (p < _data.Length && _data[p] == 0xD0 + expected)
+            int b = 0;
+            if (_ended) _fakeBits += 8;
+            else if (_pos >= _data.Length)
             {
-                _pos = p + 1;
-                return;
+                _ended = true;
+                continue;
             }
+            else
+            {
+                b = _data[_pos];
+                if (b == 0xFF)
+                {
+                    if (_pos + 1 >= _data.Length)
+                    {
+                        _ended = true;
+                        continue;
+                    }
+                    int next = _data[_pos + 1];
+                    if (next != 0)
+                    {
+                        _ended = true;
+                        _endMarker = next;
+                        continue;
+                    }
+                    _pos += 2;
+                }
+                else _pos++;
+            }
+            _acc |= (ulong)b << (56 - _bits);
+            _bits += 8;
         }
-        throw Error(_pos, $"expected restart marker RST{expected} before MCU {unit} of {units} (restart interval {_restartInterval})");
+    }
+
+    /// <summary>Drops <paramref name="n"/> bits; using bits past the end of the data means the scan is truncated.</summary>
+    private void Consume(int n, long unit, long units)
+    {
+        _acc <<= n;
+        _bits -= n;
+        if (_bits < _fakeBits)
+        {
+            throw _endMarker >= 0
+                ? Error(_pos, $"truncated scan: marker FF {_endMarker:X2} in the entropy-coded data of MCU {unit} of {units}")
+                : Error(_data.Length, $"truncated JPEG: the entropy-coded data ends in MCU {unit} of {units}");
+        }
     }
 
     private void DecodeBlock(Component c, int block, long unit, long units)
@@ -319,7 +402,7 @@ internal sealed class JpegDecoder
         Huffman dc = _dc[c.DcTable]!, ac = _ac[c.AcTable]!;
         int t = DecodeSymbol(dc, unit, units);
         if (t > 11) throw Error(_pos, $"DC magnitude category {t} in MCU {unit}; 8-bit JPEG allows 0..11");
-        c.Dc += Extend(Receive(t, unit, units), t);
+        c.Dc += Receive(t, unit, units);
         coef[0] = c.Dc;
         for (int k = 1; k < 64; k++)
         {
@@ -333,56 +416,46 @@ internal sealed class JpegDecoder
             }
             k += r;
             if (k > 63) throw Error(_pos, $"AC coefficients run past the end of the block in MCU {unit} of {units}");
-            coef[JpegTables.ZigZag[k]] = Extend(Receive(s, unit, units), s);
+            coef[JpegTables.ZigZag[k]] = Receive(s, unit, units);
         }
     }
 
-    /// <summary>T.81 Figure F.12: a value of category s received as s bits; values below 2^(s−1) are negative.</summary>
-    private static int Extend(int v, int s) => s == 0 ? 0 : v < 1 << (s - 1) ? v - (1 << s) + 1 : v;
-
+    /// <summary>A value of category s sent as s bits (T.81 Figure F.12's EXTEND): values below 2^(s−1) are
+    /// negative, v − 2^s + 1.</summary>
     private int Receive(int s, long unit, long units)
     {
-        int v = 0;
-        for (int i = 0; i < s; i++) v = (v << 1) | Bit(unit, units);
-        return v;
+        if (s == 0) return 0;
+        if (_bits < s) Fill();
+        int v = (int)(_acc >> (64 - s));
+        Consume(s, unit, units);
+        return v < 1 << (s - 1) ? v - (1 << s) + 1 : v;
     }
 
-    /// <summary>T.81 Figure F.16: reads a code bit by bit until it is at most the largest code of its length.</summary>
+    /// <summary>The next Huffman symbol: codes of up to 9 bits from the lookup table, longer ones as T.81 Figure
+    /// F.16 (the first L bits are a code of length L when they do not exceed the largest such code).</summary>
     private int DecodeSymbol(Huffman table, long unit, long units)
     {
-        int code = Bit(unit, units);
-        int length = 1;
-        while (code > table.MaxCode[length])
+        if (_bits < 16) Fill();
+        int entry = table.Lookup[(int)(_acc >> (64 - LookupBits))];
+        if (entry != 0)
         {
-            code = (code << 1) | Bit(unit, units);
-            if (++length > 16) throw Error(_pos, $"invalid Huffman code in MCU {unit} of {units}");
+            Consume(entry >> 8, unit, units);
+            return entry & 0xFF;
         }
-        int index = table.ValOffset[length] + code;
-        if ((uint)index >= (uint)table.Values.Length) throw Error(_pos, $"invalid Huffman code in MCU {unit} of {units}");
-        return table.Values[index];
-    }
-
-    private int Bit(long unit, long units)
-    {
-        if (_bitCount == 0)
+        for (int length = LookupBits + 1; length <= 16; length++)
         {
-            if (_pos >= _data.Length)
-                throw Error(_data.Length, $"truncated JPEG: the entropy-coded data ends in MCU {unit} of {units}");
-            int b = _data[_pos];
-            if (b == 0xFF)
+            int code = (int)(_acc >> (64 - length));
+            if (code <= table.MaxCode[length])
             {
-                if (_pos + 1 >= _data.Length) throw Error(_data.Length, $"truncated JPEG: the entropy-coded data ends in MCU {unit} of {units}");
-                int next = _data[_pos + 1];
-                // FF 00 is a stuffed FF data byte (T.81 §F.1.2.3); anything else is a marker ending the data early.
-                if (next != 0) throw Error(_pos, $"truncated scan: marker FF {next:X2} in the entropy-coded data of MCU {unit} of {units}");
-                _pos += 2;
+                int index = table.ValOffset[length] + code;
+                if ((uint)index >= (uint)table.Values.Length) break;
+                Consume(length, unit, units);
+                return table.Values[index];
             }
-            else _pos++;
-            _bitBuffer = b;
-            _bitCount = 8;
         }
-        _bitCount--;
-        return (_bitBuffer >> _bitCount) & 1;
+        // No code matches: if the data had already ended, the scan is truncated; otherwise the code is invalid.
+        if (_bits - _fakeBits < 16) Consume(_bits - _fakeBits + 1, unit, units);
+        throw Error(_pos, $"invalid Huffman code in MCU {unit} of {units}");
     }
 
     private (byte[] Planes, int Channels, int Height, int Width) Finish()
@@ -440,41 +513,53 @@ internal sealed class JpegDecoder
         int fx = _hMax / c.H, fy = _vMax / c.V;
         var output = new byte[_width * _height];
         bool fancyH = fx == 2 && w > 2;
-        int At(int x, int y) => s[Math.Clamp(y, 0, h - 1) * stride + Math.Clamp(x, 0, w - 1)];
+        bool fancyV = fy == 2 && (fx == 1 || fancyH);
+        var sums = new int[w];
         for (int y = 0; y < _height; y++)
         {
             int sy = y / fy;
-            // The row beyond: above for the upper output row of a pair, below for the lower one.
-            int far = fy == 1 ? sy : y % 2 == 0 ? sy - 1 : sy + 1;
-            for (int x = 0; x < _width; x++)
+            ReadOnlySpan<byte> near = s.AsSpan(sy * stride, w);
+            Span<byte> o = output.AsSpan(y * _width, _width);
+            if (fancyV)
             {
-                int sx = x / fx;
-                int value;
-                if (fy == 1 && !fancyH) value = s[sy * stride + sx];
-                else if (fy == 1)
+                // Column sums 3·nearer row + further row: the row above for the upper output row of a pair, below
+                // for the lower one, edge rows repeated.
+                int far = Math.Clamp(y % 2 == 0 ? sy - 1 : sy + 1, 0, h - 1);
+                ReadOnlySpan<byte> other = s.AsSpan(far * stride, w);
+                for (int i = 0; i < w; i++) sums[i] = 3 * near[i] + other[i];
+            }
+            if (fx == 1)
+            {
+                // h1v2: (3·nearer + further + bias) / 4, bias 1 on the upper output row, 2 on the lower.
+                int bias = y % 2 == 0 ? 1 : 2;
+                for (int x = 0; x < _width; x++) o[x] = fancyV ? (byte)((sums[x] + bias) >> 2) : near[x];
+            }
+            else if (!fancyH)
+            {
+                for (int x = 0; x < _width; x++) o[x] = near[x >> 1];
+            }
+            else if (fancyV)
+            {
+                // h2v2: (3·this column sum + neighbouring column sum + bias) / 16, bias 8 on the left output, 7 on
+                // the right; edge columns repeated.
+                for (int x = 0; x < _width; x++)
                 {
-                    // h2v1: (3·nearer + further + bias) / 4, bias 1 on the left output, 2 on the right.
-                    value = x % 2 == 0 ? (3 * At(sx, sy) + At(sx - 1, sy) + 1) >> 2 : (3 * At(sx, sy) + At(sx + 1, sy) + 2) >> 2;
+                    int sx = x >> 1;
+                    o[x] = (x & 1) == 0
+                        ? (byte)((3 * sums[sx] + sums[Math.Max(sx - 1, 0)] + 8) >> 4)
+                        : (byte)((3 * sums[sx] + sums[Math.Min(sx + 1, w - 1)] + 7) >> 4);
                 }
-                else if (fx == 1)
+            }
+            else
+            {
+                // h2v1: (3·nearer + further + bias) / 4, bias 1 on the left output, 2 on the right.
+                for (int x = 0; x < _width; x++)
                 {
-                    // h1v2: (3·nearer row + further row + bias) / 4, bias 1 on the upper output, 2 on the lower.
-                    value = (3 * At(sx, sy) + At(sx, far) + (y % 2 == 0 ? 1 : 2)) >> 2;
+                    int sx = x >> 1;
+                    o[x] = (x & 1) == 0
+                        ? (byte)((3 * near[sx] + near[Math.Max(sx - 1, 0)] + 1) >> 2)
+                        : (byte)((3 * near[sx] + near[Math.Min(sx + 1, w - 1)] + 2) >> 2);
                 }
-                else if (!fancyH)
-                {
-                    value = s[sy * stride + sx];
-                }
-                else
-                {
-                    // h2v2: column sums 3·nearer row + further row, then (3·this + neighbour + bias) / 16 with bias 8
-                    // on the left output and 7 on the right.
-                    int here = 3 * At(sx, sy) + At(sx, far);
-                    value = x % 2 == 0
-                        ? (3 * here + 3 * At(sx - 1, sy) + At(sx - 1, far) + 8) >> 4
-                        : (3 * here + 3 * At(sx + 1, sy) + At(sx + 1, far) + 7) >> 4;
-                }
-                output[y * _width + x] = (byte)value;
             }
         }
         return output;
@@ -485,6 +570,8 @@ internal sealed class JpegDecoder
 
     private static int Fix(double x) => (int)(x * (1 << ScaleBits) + 0.5);
 
+    private static readonly int CrToR = Fix(1.40200), CbToB = Fix(1.77200), CbToG = Fix(0.34414), CrToG = Fix(0.71414);
+
     /// <summary>JFIF's R = Y + 1.402 (Cr − 128), G = Y − 0.34414 (Cb − 128) − 0.71414 (Cr − 128),
     /// B = Y + 1.772 (Cb − 128), in libjpeg's fixed point (ycc_rgb_convert), clamped to 0..255.</summary>
     internal static void YCbCrToRgb(byte[] y, byte[] cb, byte[] cr, byte[] rgb, int plane)
@@ -492,9 +579,9 @@ internal sealed class JpegDecoder
         for (int i = 0; i < plane; i++)
         {
             int yy = y[i], b = cb[i] - 128, r = cr[i] - 128;
-            int crR = (Fix(1.40200) * r + Half) >> ScaleBits;
-            int cbB = (Fix(1.77200) * b + Half) >> ScaleBits;
-            int g = (-Fix(0.34414) * b + Half + -Fix(0.71414) * r) >> ScaleBits;
+            int crR = (CrToR * r + Half) >> ScaleBits;
+            int cbB = (CbToB * b + Half) >> ScaleBits;
+            int g = (-CbToG * b + Half + -CrToG * r) >> ScaleBits;
             rgb[i] = (byte)Math.Clamp(yy + crR, 0, 255);
             rgb[plane + i] = (byte)Math.Clamp(yy + g, 0, 255);
             rgb[2 * plane + i] = (byte)Math.Clamp(yy + cbB, 0, 255);

@@ -9,6 +9,9 @@ internal static class JpegEncoder
 
     private static int Fix(double x) => (int)(x * (1 << ScaleBits) + 0.5);
 
+    private static readonly int RToY = Fix(0.29900), GToY = Fix(0.58700), BToY = Fix(0.11400);
+    private static readonly int RToCb = Fix(0.16874), GToCb = Fix(0.33126), Point5 = Fix(0.5), GToCr = Fix(0.41869), BToCr = Fix(0.08131);
+
     /// <summary>Encodes interleaved 8-bit pixels (1 or 3 channels) as a baseline JPEG file; a positive
     /// <paramref name="restartInterval"/> writes a DRI segment and an RSTn marker every that many MCUs; with
     /// <paramref name="interleaved"/> false each component gets its own scan (also baseline, rarer).</summary>
@@ -24,9 +27,9 @@ internal static class JpegEncoder
             for (int i = 0; i < plane; i++)
             {
                 int r = pixels[3 * i], g = pixels[3 * i + 1], b = pixels[3 * i + 2];
-                full[0][i] = (byte)((Fix(0.29900) * r + Fix(0.58700) * g + Fix(0.11400) * b + Half) >> ScaleBits);
-                full[1][i] = (byte)((-Fix(0.16874) * r - Fix(0.33126) * g + Fix(0.5) * b + ChromaOffset + Half - 1) >> ScaleBits);
-                full[2][i] = (byte)((Fix(0.5) * r - Fix(0.41869) * g - Fix(0.08131) * b + ChromaOffset + Half - 1) >> ScaleBits);
+                full[0][i] = (byte)((RToY * r + GToY * g + BToY * b + Half) >> ScaleBits);
+                full[1][i] = (byte)((-RToCb * r - GToCb * g + Point5 * b + ChromaOffset + Half - 1) >> ScaleBits);
+                full[2][i] = (byte)((Point5 * r - GToCr * g - BToCr * b + ChromaOffset + Half - 1) >> ScaleBits);
             }
         }
 
