@@ -253,6 +253,47 @@ public sealed class JpegTests
     }
 
     [Fact]
+    public void Extended_sof1_16_bit_tables_and_extra_segments_decode_like_baseline()
+    {
+        // pil_q75_420.jpg rewritten: SOF0 → SOF1 (extended sequential, same process at 8 bits), every DQT table as
+        // 16-bit values (Pq = 1), and a COM, an APP1 and an APP15 segment plus FF fill bytes before a marker. The
+        // pixels must not change.
+        byte[] file = Bytes("pil_q75_420.jpg");
+        var rewritten = new List<byte> { 0xFF, 0xD8 };
+        rewritten.AddRange([0xFF, 0xFE, 0, 7, (byte)'h', (byte)'e', (byte)'l', (byte)'l', (byte)'o']);
+        rewritten.AddRange([0xFF, 0xE1, 0, 4, 1, 2, 0xFF, 0xFF, 0xFF, 0xEF, 0, 2]);
+        int at = 2;
+        while (true)
+        {
+            int marker = file[at + 1], length = file[at + 2] << 8 | file[at + 3];
+            if (marker == 0xDA)
+            {
+                rewritten.AddRange(file.AsSpan(at).ToArray());
+                break;
+            }
+            if (marker == 0xDB)
+            {
+                var body = new List<byte>();
+                for (int t = at + 4; t < at + 2 + length; t += 65)
+                {
+                    body.Add((byte)(0x10 | file[t]));
+                    for (int k = 0; k < 64; k++) body.AddRange([0, file[t + 1 + k]]);
+                }
+                rewritten.AddRange([0xFF, 0xDB, (byte)((body.Count + 2) >> 8), (byte)(body.Count + 2)]);
+                rewritten.AddRange(body);
+            }
+            else
+            {
+                byte[] segment = file.AsSpan(at, 2 + length).ToArray();
+                if (marker == 0xC0) segment[1] = 0xC1;
+                rewritten.AddRange(segment);
+            }
+            at += 2 + length;
+        }
+        Assert.Equal(Levels(Jpeg.Decode(file)), Levels(Jpeg.Decode(rewritten.ToArray())));
+    }
+
+    [Fact]
     public void Unsupported_jpeg_kinds_are_refused_by_name()
     {
         byte[] file = Bytes("pil_q75_420.jpg");
