@@ -8,8 +8,8 @@ using Nabla.Vision;
 using Nabla.Vision.Transforms;
 
 // Image filters, colour quantisation, augmentation and lossy JPEG compression, written as PNGs with an HTML contact sheet:
-//   dotnet run --project samples/Images [-- [input.png|.bmp|.ppm] [--out directory]]
-// Without an input it draws a 160×120 test scene. Any format Image.Read knows works as input (PNG, JPEG, BMP, PPM). Open <directory>/index.html (default samples/Images/out) in a browser.
+//   dotnet run -c Release --project samples/Images [-- [input.png|.jpg|.bmp|.ppm] [--out directory]]
+// Without an input it draws a 160×120 test scene. Open <directory>/index.html (default samples/Images/out) in a browser.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 int outFlag = Array.IndexOf(args, "--out");
 string outDir = outFlag >= 0 && outFlag + 1 < args.Length ? args[outFlag + 1] : Path.Combine("samples", "Images", "out");
