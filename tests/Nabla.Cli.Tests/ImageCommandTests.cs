@@ -43,6 +43,18 @@ public sealed class ImageCommandTests : IDisposable
     }
 
     [Fact]
+    public void Jpeg_output_and_input_follow_extension_and_content()
+    {
+        // .jpg output is the filtered image encoded with Image.Write's JPEG defaults (quality 75, 4:2:0); a .jpg input
+        // is read as JPEG by its first bytes.
+        Assert.Equal(0, Program.Run(["image", "blur", StepPng(), File("blur.jpg")]));
+        Tensor blurred = Filters.GaussianBlur(Image.Read(File("step.png")), 2.0, border: BorderMode.Reflect);
+        Assert.Equal(Jpeg.Encode(blurred), System.IO.File.ReadAllBytes(File("blur.jpg")));
+        Assert.Equal(0, Program.Run(["image", "sobel", File("blur.jpg"), File("sobel.png")]));
+        Assert.Equal(new[] { 1, 5, 5 }, Image.Read(File("sobel.png")).Shape);
+    }
+
+    [Fact]
     public void Laplacian_with_8_neighbours_and_a_zero_border()
     {
         // 8 neighbours, Reflect border: 0, 3, −3, 0, 0 on every row (FilterTests), scaled by 1/3.
