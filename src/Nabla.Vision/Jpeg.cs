@@ -30,10 +30,11 @@ public enum ChromaSubsampling
 /// EOI marker) and invalid tables or codes, with the byte offset.</para>
 /// <para>Writing: baseline JFIF, 8-bit; 1 channel → greyscale, 3 → YCbCr with 4:2:0 (default) or 4:4:4 chroma.
 /// Quantisation tables are the Annex K examples scaled by the IJG quality formula (<see cref="QuantizationTable"/>),
-/// Huffman tables the Annex K.3 ones (what libjpeg writes unless it optimises). RGB → YCbCr uses libjpeg's fixed-point
-/// JFIF equations, 2×2 chroma downsampling averages with libjpeg's alternating rounding bias, and the forward DCT is
-/// exact to double precision; coefficients are rounded half away from zero. Edges are padded to whole blocks by
-/// repeating the last row and column. The output is deterministic: the same image gives the same bytes.</para>
+/// Huffman tables the Annex K.3 ones (what libjpeg writes unless it optimises). The encoder repeats libjpeg-turbo's
+/// arithmetic too: fixed-point RGB → YCbCr, 2×2 chroma averaging with alternating rounding bias, edges padded by
+/// repeating the last row and column, "dummy" blocks where an MCU reaches past a component, the integer forward DCT
+/// (jfdctint.c) and quantisation rounded half away from zero; so its files are byte for byte those of PIL's
+/// <c>save(quality=q, subsampling=2 or 0)</c> (tests/golden/jpeg). The output is deterministic.</para>
 /// </remarks>
 public static class Jpeg
 {

@@ -1,7 +1,7 @@
 namespace Nabla.Vision;
 
-/// <summary>The 8×8 discrete cosine transforms of JPEG (ITU-T T.81 §A.3.3): a fast forward DCT, libjpeg's integer
-/// inverse DCT (<c>jidctint.c</c>, "islow") and the direct cosine sums that serve as their test oracles.</summary>
+/// <summary>The 8×8 discrete cosine transforms of JPEG (ITU-T T.81 §A.3.3): libjpeg's integer forward and inverse DCTs
+/// (<c>jfdctint.c</c>, <c>jidctint.c</c>, "islow") and the direct cosine sums that serve as their test oracles.</summary>
 /// <remarks>Blocks are 64 values in natural (row-major) order: index <c>v·8 + u</c> holds the coefficient of
 /// vertical frequency v and horizontal frequency u, or the sample at row y = v, column x = u.
 /// The transform pair is
@@ -10,47 +10,59 @@ namespace Nabla.Vision;
 /// otherwise.</remarks>
 internal static class JpegDct
 {
-    /// <summary>A[u, x] = ½ C(u) cos((2x + 1)uπ/16): the 1-D orthonormal DCT-II matrix, so that the 2-D transform
-    /// is F = A f Aᵀ (the ¼ C(u) C(v) of T.81 is the product of the two ½ C factors).</summary>
-    private static readonly double[] Basis = BuildBasis();
-
-    private static double[] BuildBasis()
+    /// <summary>libjpeg's accurate integer forward DCT (<c>jpeg_fdct_islow</c>, jfdctint.c, the default of libjpeg and
+    /// so of PIL's encoder): the same 13-bit fixed-point rotations as <see cref="InverseIslow"/>, 2 extra bits kept
+    /// between the row and column passes. The outputs are the coefficients F(u, v) scaled by 8 and rounded to
+    /// integers (libjpeg folds the 1/8 into the quantisation divisors).</summary>
+    /// <param name="samples">64 level-shifted samples (sample − 128), natural order.</param>
+    /// <param name="output">8·F(u, v), natural order.</param>
+    public static void ForwardIslow(ReadOnlySpan<int> samples, Span<int> output)
     {
-        var a = new double[64];
-        for (int u = 0; u < 8; u++)
+        Span<int> d = output;
+        samples[..64].CopyTo(d);
+        for (int pass = 0; pass < 2; pass++)
         {
-            double cu = u == 0 ? 1 / Math.Sqrt(2) : 1;
-            for (int x = 0; x < 8; x++) a[u * 8 + x] = 0.5 * cu * Math.Cos((2 * x + 1) * u * Math.PI / 16);
-        }
-        return a;
-    }
-
-    /// <summary>The forward DCT as two passes of the 1-D matrix product (rows, then columns): 1 024 multiplies
-    /// instead of the direct sum's 4 096, in double precision so that the result is within 1e-12 of
-    /// <see cref="ForwardNaive"/>.</summary>
-    /// <param name="samples">64 level-shifted samples (sample − 128).</param>
-    /// <param name="coefficients">The 64 coefficients F(u, v), natural order.</param>
-    public static void Forward(ReadOnlySpan<double> samples, Span<double> coefficients)
-    {
-        Span<double> rows = stackalloc double[64];
-        // rows[y, u] = Σₓ A[u, x] f(x, y)
-        for (int y = 0; y < 8; y++)
-        {
-            for (int u = 0; u < 8; u++)
+            // Pass 0 transforms rows (stride 1 within, 8 between), pass 1 columns.
+            int step = pass == 0 ? 1 : 8, next = pass == 0 ? 8 : 1;
+            int shift = pass == 0 ? ConstBits - Pass1Bits : ConstBits + Pass1Bits;
+            for (int line = 0; line < 8; line++)
             {
-                double s = 0;
-                for (int x = 0; x < 8; x++) s += Basis[u * 8 + x] * samples[y * 8 + x];
-                rows[y * 8 + u] = s;
-            }
-        }
-        // F[v, u] = Σᵧ A[v, y] rows[y, u]
-        for (int v = 0; v < 8; v++)
-        {
-            for (int u = 0; u < 8; u++)
-            {
-                double s = 0;
-                for (int y = 0; y < 8; y++) s += Basis[v * 8 + y] * rows[y * 8 + u];
-                coefficients[v * 8 + u] = s;
+                int b = line * next;
+                int tmp0 = d[b] + d[b + 7 * step], tmp7 = d[b] - d[b + 7 * step];
+                int tmp1 = d[b + step] + d[b + 6 * step], tmp6 = d[b + step] - d[b + 6 * step];
+                int tmp2 = d[b + 2 * step] + d[b + 5 * step], tmp5 = d[b + 2 * step] - d[b + 5 * step];
+                int tmp3 = d[b + 3 * step] + d[b + 4 * step], tmp4 = d[b + 3 * step] - d[b + 4 * step];
+                // Even part.
+                int tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3, tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
+                if (pass == 0)
+                {
+                    d[b] = (tmp10 + tmp11) << Pass1Bits;
+                    d[b + 4 * step] = (tmp10 - tmp11) << Pass1Bits;
+                }
+                else
+                {
+                    d[b] = Descale(tmp10 + tmp11, Pass1Bits);
+                    d[b + 4 * step] = Descale(tmp10 - tmp11, Pass1Bits);
+                }
+                int z1 = (tmp12 + tmp13) * Fix0_541196100;
+                d[b + 2 * step] = Descale(z1 + tmp13 * Fix0_765366865, shift);
+                d[b + 6 * step] = Descale(z1 + tmp12 * -Fix1_847759065, shift);
+                // Odd part.
+                z1 = tmp4 + tmp7;
+                int z2 = tmp5 + tmp6, z3 = tmp4 + tmp6, z4 = tmp5 + tmp7;
+                int z5 = (z3 + z4) * Fix1_175875602;
+                tmp4 *= Fix0_298631336;
+                tmp5 *= Fix2_053119869;
+                tmp6 *= Fix3_072711026;
+                tmp7 *= Fix1_501321110;
+                z1 *= -Fix0_899976223;
+                z2 *= -Fix2_562915447;
+                z3 = z3 * -Fix1_961570560 + z5;
+                z4 = z4 * -Fix0_390180644 + z5;
+                d[b + 7 * step] = Descale(tmp4 + z1 + z3, shift);
+                d[b + 5 * step] = Descale(tmp5 + z2 + z4, shift);
+                d[b + 3 * step] = Descale(tmp6 + z2 + z3, shift);
+                d[b + step] = Descale(tmp7 + z1 + z4, shift);
             }
         }
     }

@@ -37,14 +37,20 @@ internal static class JpegEncoder
         bool sub = subsample && channels == 3;
         int hMax = sub ? 2 : 1;
         int mcusX = (width + 8 * hMax - 1) / (8 * hMax), mcusY = (height + 8 * hMax - 1) / (8 * hMax);
-        int paddedW = mcusX * 8 * hMax, paddedH = mcusY * 8 * hMax;
         var planes = new byte[channels][];
         var factors = new int[channels];
+        var blocksW = new int[channels];
+        var blocksH = new int[channels];
         for (int c = 0; c < channels; c++)
         {
-            byte[] padded = Pad(full[c], width, height, paddedW, paddedH);
             factors[c] = sub && c == 0 ? 2 : 1;
-            planes[c] = sub && c > 0 ? Downsample(padded, paddedW, paddedH) : padded;
+            // The component is ⌈X·H/Hmax⌉ × ⌈Y·V/Vmax⌉ samples, coded as whole blocks (T.81 §A.1.1).
+            int cw = (width * factors[c] + hMax - 1) / hMax, ch = (height * factors[c] + hMax - 1) / hMax;
+            blocksW[c] = (cw + 7) / 8;
+            blocksH[c] = (ch + 7) / 8;
+            planes[c] = factors[c] == hMax
+                ? Pad(full[c], width, height, blocksW[c] * 8, blocksH[c] * 8)
+                : Downsample(full[c], width, height, blocksW[c] * 8, blocksH[c] * 8);
         }
 
         int[][] quant = [Jpeg.QuantizationTable(quality), Jpeg.QuantizationTable(quality, chrominance: true)];
@@ -55,20 +61,18 @@ internal static class JpegEncoder
         WriteHeaders(output, channels, height, width, factors, quant, restartInterval);
         // One interleaved scan (all components, MCU by MCU), or one scan per component in raster block order.
         int[][] scans = interleaved ? [[.. Enumerable.Range(0, channels)]] : [.. Enumerable.Range(0, channels).Select(c => new[] { c })];
-        Span<double> samples = stackalloc double[64];
-        Span<double> coefficients = stackalloc double[64];
+        Span<int> samples = stackalloc int[64];
+        Span<int> transformed = stackalloc int[64];
         Span<int> quantized = stackalloc int[64];
         foreach (int[] scan in scans)
         {
             WriteScanHeader(output, scan);
             var bits = new BitWriter(output);
             var dc = new int[channels];
-            // A one-component scan codes only the blocks covering that component's ceil(X·H/Hmax) × ceil(Y·V/Vmax)
-            // samples (T.81 §A.2.2); an interleaved scan codes whole MCUs.
+            // A one-component scan codes exactly the component's blocks (T.81 §A.2.2); an interleaved scan codes
+            // whole MCUs, which may reach past them.
             bool single = scan.Length == 1;
-            int f0 = factors[scan[0]];
-            int unitsX = single ? ((width * f0 + hMax - 1) / hMax + 7) / 8 : mcusX;
-            int unitsY = single ? ((height * f0 + hMax - 1) / hMax + 7) / 8 : mcusY;
+            int unitsX = single ? blocksW[scan[0]] : mcusX, unitsY = single ? blocksH[scan[0]] : mcusY;
             for (int unit = 0; unit < unitsX * unitsY; unit++)
             {
                 if (restartInterval > 0 && unit > 0 && unit % restartInterval == 0)
@@ -81,21 +85,30 @@ internal static class JpegEncoder
                 int ux = unit % unitsX, uy = unit / unitsX;
                 foreach (int c in scan)
                 {
-                    int f = single ? 1 : factors[c], stride = mcusX * 8 * factors[c];
+                    int f = single ? 1 : factors[c], stride = blocksW[c] * 8;
                     int[] q = quant[c == 0 ? 0 : 1];
                     var codes = c == 0 ? luma : chroma;
+                    int previousDc = 0;
                     for (int by = 0; by < f; by++)
                     {
                         for (int bx = 0; bx < f; bx++)
                         {
-                            int x0 = (ux * f + bx) * 8, y0 = (uy * f + by) * 8;
-                            for (int y = 0; y < 8; y++)
-                                for (int x = 0; x < 8; x++) samples[y * 8 + x] = planes[c][(y0 + y) * stride + x0 + x] - 128;
-                            JpegDct.Forward(samples, coefficients);
-                            // Quantisation, the lossy step: round(F / Q) half away from zero. For 8-bit samples
-                            // |F(0,0)| ≤ 1024 and |F(u,v)| < 930 otherwise, so every value fits the 11-bit DC
-                            // difference and 10-bit AC categories of baseline JPEG.
-                            for (int i = 0; i < 64; i++) quantized[i] = (int)Math.Round(coefficients[i] / q[i], MidpointRounding.AwayFromZero);
+                            int col = ux * f + bx, row = uy * f + by;
+                            if (col < blocksW[c] && row < blocksH[c])
+                            {
+                                for (int y = 0; y < 8; y++)
+                                    for (int x = 0; x < 8; x++) samples[y * 8 + x] = planes[c][(row * 8 + y) * stride + col * 8 + x] - 128;
+                                JpegDct.ForwardIslow(samples, transformed);
+                                Quantize(transformed, q, quantized);
+                            }
+                            else
+                            {
+                                // A block of the MCU past the component's edge: libjpeg codes a "dummy" block, flat
+                                // at the DC of the block before it (jccoefct.c), which costs almost no bits.
+                                quantized.Clear();
+                                quantized[0] = previousDc;
+                            }
+                            previousDc = quantized[0];
                             EncodeBlock(bits, quantized, ref dc[c], codes.Dc, codes.Ac);
                         }
                     }
@@ -108,8 +121,22 @@ internal static class JpegEncoder
         return output.ToArray();
     }
 
+    /// <summary>Quantisation, the lossy step: the coefficient 8·F (see <see cref="JpegDct.ForwardIslow"/>) divided by
+    /// 8·Q and rounded half away from zero, in integers as libjpeg's quantize(). For 8-bit samples |F(0,0)| ≤ 1024
+    /// and |F(u,v)| &lt; 930 otherwise, so every value fits the 11-bit DC difference and 10-bit AC categories of
+    /// baseline JPEG.</summary>
+    private static void Quantize(ReadOnlySpan<int> transformed, int[] q, Span<int> quantized)
+    {
+        for (int i = 0; i < 64; i++)
+        {
+            int divisor = q[i] << 3, v = transformed[i];
+            quantized[i] = v < 0 ? -((-v + (divisor >> 1)) / divisor) : (v + (divisor >> 1)) / divisor;
+        }
+    }
+
     /// <summary>The plane enlarged to <paramref name="pw"/>×<paramref name="ph"/> by repeating its last column and
-    /// row, so that edge blocks hold no artificial step that would cost bits and ring back into the image.</summary>
+    /// row (libjpeg's expand_right_edge and expand_bottom_edge), so that edge blocks hold no artificial step that would
+    /// cost bits and ring back into the image.</summary>
     private static byte[] Pad(byte[] plane, int w, int h, int pw, int ph)
     {
         var padded = new byte[pw * ph];
@@ -122,18 +149,26 @@ internal static class JpegEncoder
     }
 
     /// <summary>2×2 averaging as libjpeg's h2v2_downsample: (a + b + c + d + bias) / 4 with the bias alternating
-    /// 1, 2, 1, 2… along each row so that rounding has no systematic drift.</summary>
-    private static byte[] Downsample(byte[] plane, int w, int h)
+    /// 1, 2, 1, 2… along each row so that rounding has no systematic drift. As in libjpeg, the full-resolution rows
+    /// are first extended to 2·<paramref name="ow"/> columns and an even number of rows by repeating the last column
+    /// and row; output rows past ⌈h/2⌉ repeat the last computed one.</summary>
+    private static byte[] Downsample(byte[] plane, int w, int h, int ow, int oh)
     {
-        int ow = w / 2, oh = h / 2;
         var output = new byte[ow * oh];
+        int rows = (h + 1) / 2;
         for (int y = 0; y < oh; y++)
         {
+            if (y >= rows)
+            {
+                output.AsSpan((rows - 1) * ow, ow).CopyTo(output.AsSpan(y * ow, ow));
+                continue;
+            }
+            int r0 = 2 * y * w, r1 = Math.Min(2 * y + 1, h - 1) * w;
             int bias = 1;
             for (int x = 0; x < ow; x++)
             {
-                int a = (2 * y) * w + 2 * x, b = a + w;
-                output[y * ow + x] = (byte)((plane[a] + plane[a + 1] + plane[b] + plane[b + 1] + bias) >> 2);
+                int x0 = Math.Min(2 * x, w - 1), x1 = Math.Min(2 * x + 1, w - 1);
+                output[y * ow + x] = (byte)((plane[r0 + x0] + plane[r0 + x1] + plane[r1 + x0] + plane[r1 + x1] + bias) >> 2);
                 bias ^= 3;
             }
         }
@@ -145,10 +180,11 @@ internal static class JpegEncoder
         s.Write([0xFF, 0xD8]);
         // JFIF APP0: version 1.01, no units, 1:1 pixel aspect, no thumbnail.
         s.Write([0xFF, 0xE0, 0, 16, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+        // One DQT and one DHT segment per table, in libjpeg's order.
         int tables = channels == 1 ? 1 : 2;
-        Marker(s, 0xDB, 65 * tables);
         for (int t = 0; t < tables; t++)
         {
+            Marker(s, 0xDB, 65);
             s.WriteByte((byte)t);
             for (int k = 0; k < 64; k++) s.WriteByte((byte)quant[t][JpegTables.ZigZag[k]]);
         }
@@ -163,9 +199,9 @@ internal static class JpegEncoder
             (0x11, JpegTables.AcChrominanceBits.ToArray(), JpegTables.AcChrominanceValues.ToArray()),
         ];
         int used = channels == 1 ? 2 : 4;
-        Marker(s, 0xC4, huffman.Take(used).Sum(t => 17 + t.Values.Length));
         foreach (var t in huffman.Take(used))
         {
+            Marker(s, 0xC4, 17 + t.Values.Length);
             s.WriteByte(t.Class);
             s.Write(t.Bits);
             s.Write(t.Values);

@@ -9,7 +9,8 @@ Writes to tests/golden/jpeg/:
   * pil_ids_rgb.jpg, pil_adobe_rgb.jpg, pil_adobe_ycc.jpg: pil_q75_444.jpg with its JFIF marker removed and component
     ids 'R','G','B' / an Adobe APP14 marker with transform 0 / transform 1: libjpeg reads the first two as RGB and
     the third as YCbCr;
-  * nabla_*.jpg: the sources encoded by Nabla (tools/golden/JpegEncode.cs, run here with `dotnet run`);
+  * nabla_*.jpg: the sources encoded by Nabla (tools/golden/JpegEncode.cs, run here with `dotnet run`); where the
+    settings are the same as a pil_*.jpg file the bytes are too (JpegTests checks Nabla against both);
   * <name>.pil.png for every .jpg except the progressive one: PIL's decoded pixels (islow IDCT, fancy upsampling,
     its defaults), which Nabla's decoder must reproduce.
 """
