@@ -7,7 +7,8 @@ using F = Nabla.Nn.Functional;
 namespace Nabla.SideBySide;
 
 /// <summary>W5, Nabla side: the char LSTM of ../shared/anchors/w5_lstm.py. Embedding(V = 63, 64) → LSTM(64, 256,
-/// batch_first) → Linear(256, V) on /work/shared/data/kjv.txt (vocabulary = sorted distinct characters; first 90 %
+/// batch_first) → Linear(256, V) (with <c>--cell gru</c>, GRU(64, 256, batch_first) instead of the LSTM, as
+/// bench/pytorch/w5.py) on /work/shared/data/kjv.txt (vocabulary = sorted distinct characters; first 90 %
 /// train, last 10 % validation), seq 64, batch 32 random windows (Nabla's generator, seed 1337), zero initial state
 /// every step, cross-entropy over all 64 positions, Adam(lr 2e-3), 300 steps. Metrics as bench/pytorch/w5.py:
 /// "train tokens/s" over steps 6..55, "loss @300" = mean training loss of steps 291..300, "val loss" over the
@@ -20,23 +21,32 @@ internal static class W5
     private sealed class CharLstm : Module<Tensor, Tensor>
     {
         private readonly Embedding _emb;
-        private readonly Lstm _lstm;
+        private readonly Lstm? _lstm;
+        private readonly Gru? _gru;
         private readonly Linear _head;
 
-        public CharLstm(int vocab, Generator g)
+        public CharLstm(int vocab, bool gru, Generator g)
         {
             _emb = RegisterModule("emb", new Embedding(vocab, 64, generator: g));
-            _lstm = RegisterModule("lstm", new Lstm(64, 256, batchFirst: true, generator: g));
+            if (gru) _gru = RegisterModule("gru", new Gru(64, 256, batchFirst: true, generator: g));
+            else _lstm = RegisterModule("lstm", new Lstm(64, 256, batchFirst: true, generator: g));
             _head = RegisterModule("head", new Linear(256, vocab, generator: g));
         }
 
-        public override Tensor Forward(Tensor input) => _head.Forward(_lstm.Forward(_emb.Forward(input)).Output);
+        public override Tensor Forward(Tensor input)
+        {
+            Tensor e = _emb.Forward(input);
+            return _head.Forward(_gru is null ? _lstm!.Forward(e).Output : _gru.Forward(e).Output);
+        }
     }
 
     public static JsonObject Run(string[] args)
     {
-        // --steps and --window as bench/pytorch/w5.py (the runner passes them to both sides): shorter runs for speed work.
+        // --steps, --window and --cell as bench/pytorch/w5.py (the runner passes them to both sides): shorter runs for speed work.
         int steps = Int(args, "--steps", 300), window = Int(args, "--window", 50);
+        int cellAt = Array.IndexOf(args, "--cell");
+        string cell = cellAt >= 0 && cellAt + 1 < args.Length ? args[cellAt + 1] : "lstm";
+        if (cell is not ("lstm" or "gru")) throw new ArgumentException($"w5: --cell must be lstm or gru, got '{cell}'.");
         string path = Environment.GetEnvironmentVariable("NABLA_CORPUS") ?? "/work/shared/data/kjv.txt";
         string text = File.ReadAllText(path, System.Text.Encoding.ASCII);
         char[] chars = [.. text.Distinct().Order()];
@@ -45,7 +55,7 @@ internal static class W5
         int vocab = chars.Length, nTrain = (int)(0.9 * data.Length);
         long[] train = data[..nTrain], val = data[nTrain..];
 
-        var model = new CharLstm(vocab, new Generator(0));
+        var model = new CharLstm(vocab, cell == "gru", new Generator(0));
         var opt = new Adam(model.Parameters(), lr: 2e-3);
         var g = new Generator(1337);
         var losses = new List<double>();

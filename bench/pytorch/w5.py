@@ -2,7 +2,7 @@
 batching, optimiser and timing. Embedding(63, 64) -> LSTM(64, 256, batch_first) -> Linear(256, 63) on
 /work/shared/data/kjv.txt (vocab = sorted set of characters, first 90% train, last 10% val), seq 64, batch 32,
 random windows (torch.randint, Generator seed 1337), zero initial state every step, cross-entropy over all 64
-positions, Adam(lr=2e-3), 300 steps. Metrics:
+positions, Adam(lr=2e-3), 300 steps. With --cell gru, nn.GRU(64, 256, batch_first) replaces the LSTM. Metrics:
   "train tokens/s" = 50 steps x 2048 tokens / wall time of steps 6..55 (forward, backward, optimiser step);
   "loss @300"      = mean training loss over steps 291..300 (one batch is too noisy to compare alone);
   "val loss"       = mean loss over the anchor's 64 deterministic validation windows (2 batches of 32).
@@ -17,6 +17,7 @@ import common  # noqa: E402
 def extra(p):
     p.add_argument("--steps", type=int, default=300)
     p.add_argument("--window", type=int, default=50)
+    p.add_argument("--cell", choices=("lstm", "gru"), default="lstm")
 
 
 torch, args = common.setup(extra)
@@ -31,7 +32,8 @@ class CharLSTM(nn.Module):
     def __init__(self):
         super().__init__()
         self.emb = nn.Embedding(V, 64)
-        self.lstm = nn.LSTM(64, 256, num_layers=1, batch_first=True)
+        rnn = nn.GRU if args.cell == "gru" else nn.LSTM
+        self.lstm = rnn(64, 256, num_layers=1, batch_first=True)
         self.head = nn.Linear(256, V)
 
     def forward(self, x, y=None):

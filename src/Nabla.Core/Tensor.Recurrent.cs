@@ -162,6 +162,8 @@ public partial class Tensor
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weightIh);
         ArgumentNullException.ThrowIfNull(weightHh);
+        ArgumentNullException.ThrowIfNull(h0);
+        ArgumentNullException.ThrowIfNull(c0);
         const string Op = nameof(LstmLayer);
         RequireFloat(input, Op);
         DType dt = input.DType;
@@ -209,16 +211,15 @@ public partial class Tensor
         return (recorded.Narrow(0, 0, rows).Reshape(outShape), recorded.Narrow(0, rows, b), recorded.Narrow(0, rows + b, b));
     }
 
-    /// <summary>Checks h0, c0 and lengths against the sequence (T, B, ·) and W_hh (4H, H); returns the kernel shape and
-    /// a private copy of the lengths (empty for none).</summary>
-    private static (Kernels.LstmShape Shape, int[] Lengths) CheckLstm(string op, Tensor sequence, Tensor weightHh, Tensor h0, Tensor c0,
+    /// <summary>Checks h0, c0 (null for the GRU, which has no cell state) and lengths against the sequence (T, B, ·)
+    /// and W_hh (G·H, H); returns the kernel shape and a private copy of the lengths (empty for none).</summary>
+    private static (Kernels.LstmShape Shape, int[] Lengths) CheckLstm(string op, Tensor sequence, Tensor weightHh, Tensor h0, Tensor? c0,
         bool batchFirst, bool reverse, int[]? lengths)
     {
-        ArgumentNullException.ThrowIfNull(h0);
-        ArgumentNullException.ThrowIfNull(c0);
         int t = sequence.ShapeArray[batchFirst ? 1 : 0], b = sequence.ShapeArray[batchFirst ? 0 : 1], h = weightHh.ShapeArray[1];
-        foreach ((Tensor s, string name) in new[] { (h0, "h0"), (c0, "c0") })
+        foreach ((Tensor? s, string name) in new[] { (h0, "h0"), (c0, "c0") })
         {
+            if (s is null) continue;
             if (s.Dim != 2 || s.ShapeArray[0] != b || s.ShapeArray[1] != h)
                 throw new ArgumentException($"{op}: {name} {s.ShapeString} must be (B, H) = ({b}, {h}) for input {sequence.ShapeString}.");
             if (s.DType != sequence.DType)

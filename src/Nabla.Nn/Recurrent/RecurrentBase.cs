@@ -100,8 +100,8 @@ public abstract class RecurrentBase<TOut> : Module<Tensor, TOut>
 
     private protected abstract string Name { get; }
 
-    /// <summary>Runs one layer direction. x is (T, B, in) — or (B, T, in) for the LSTM, whose fused kernel reads
-    /// either layout — and the result has the same layout.</summary>
+    /// <summary>Runs one layer direction. x is (T, B, in) — or (B, T, in) for the LSTM and GRU, whose fused kernels
+    /// read either layout — and the result has the same layout.</summary>
     private protected abstract (Tensor Output, Tensor HN, Tensor? CN) RunDirection(Tensor x, Parameter[] w, Tensor h0, Tensor? c0,
         bool reverse, int[]? lengths);
 
@@ -157,7 +157,7 @@ public abstract class RecurrentBase<TOut> : Module<Tensor, TOut>
         return unbatched ? state.Unsqueeze(1) : state;
     }
 
-    /// <summary>The per-step loop of the composite layers (RNN, GRU) on time-major x (T, B, in): gx = x·W_ihᵀ + b_ih
+    /// <summary>The per-step loop of the composite layer (RNN) on time-major x (T, B, in): gx = x·W_ihᵀ + b_ih
     /// for all steps in one GEMM, then <paramref name="step"/> per time step; with lengths, a finished sequence keeps
     /// its state and outputs 0.</summary>
     private protected static (Tensor Output, Tensor HN) Loop(Tensor x, Parameter[] w, Tensor h0, bool reverse, int[]? lengths,

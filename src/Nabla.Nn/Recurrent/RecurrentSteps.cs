@@ -1,7 +1,8 @@
 namespace Nabla.Nn;
 
-/// <summary>One time step of each recurrence, composed from autograd ops; shared by the cells and the RNN/GRU layers
-/// (and the reference the fused LSTM kernel is tested against). PyTorch's equations, gate order and bias placement.</summary>
+/// <summary>One time step of each recurrence, composed from autograd ops; shared by the cells and the RNN layer (and
+/// the reference the fused LSTM and GRU layers are tested against through the cells). PyTorch's equations, gate order
+/// and bias placement.</summary>
 internal static class RecurrentSteps
 {
     /// <summary>h' = act(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh), given gx = x·W_ihᵀ + b_ih.</summary>
