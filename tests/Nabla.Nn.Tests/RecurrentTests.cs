@@ -80,6 +80,40 @@ public sealed class RecurrentTests
     }
 
     [Fact]
+    public void Fused_gru_matches_the_composite_cell_step_by_step()
+    {
+        // The layer runs Tensor.GruLayer; GruCell runs the composite ops. Same weights → same numbers (float64), for
+        // the outputs and for the gradients of every parameter after backpropagation through all six steps.
+        var gru = new Gru(3, 5, dtype: DType.Float64, generator: new Generator(4));
+        var cell = new GruCell(3, 5, dtype: DType.Float64);
+        cell.LoadStateDict(new Dictionary<string, Tensor>
+        {
+            ["weight_ih"] = gru.StateDict()["weight_ih_l0"], ["weight_hh"] = gru.StateDict()["weight_hh_l0"],
+            ["bias_ih"] = gru.StateDict()["bias_ih_l0"], ["bias_hh"] = gru.StateDict()["bias_hh_l0"],
+        });
+        Tensor x = Tensor.Rand([6, 2, 3], generator: new Generator(5)).To(DType.Float64);
+        (Tensor y, Tensor hn) = gru.Forward(x);
+        Tensor h = Tensor.Zeros([2, 5], DType.Float64);
+        Tensor cellLoss = Tensor.Zeros([], DType.Float64);
+        for (int t = 0; t < 6; t++)
+        {
+            h = cell.Forward(x.Select(0, t), h);
+            TestUtil.AssertClose($"step {t}", h, y.Select(0, t), 1e-14, 1e-12);
+            cellLoss = cellLoss + (h * (t + 1.0)).Sum();
+        }
+        TestUtil.AssertClose("h_n", h, hn.Select(0, 0), 1e-14, 1e-12);
+        // L = Σ_t (t + 1)·Σ h_t: every step's output carries a different weight into the gradients.
+        (y * Tensor.Arange(1, 7).To(DType.Float64).Reshape(6, 1, 1)).Sum().Backward();
+        cellLoss.Backward();
+        foreach (string name in new[] { "weight_ih", "weight_hh", "bias_ih", "bias_hh" })
+        {
+            Parameter fused = gru.NamedParameters().First(p => p.Name == name + "_l0").Value;
+            Parameter composite = cell.NamedParameters().First(p => p.Name == name).Value;
+            TestUtil.AssertClose("d/d" + name, composite.Grad!, fused.Grad!, 1e-12, 1e-10);
+        }
+    }
+
+    [Fact]
     public void Dropout_between_layers_acts_in_training_only()
     {
         // p = 1 zeroes layer 0's output, so layer 1 sees only zeros: its output is then independent of the input.
