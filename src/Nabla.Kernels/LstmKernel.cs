@@ -274,7 +274,7 @@ public static unsafe class LstmKernel
     }
 
     /// <summary><see cref="Gemm.Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>
-    /// for either precision (alpha 1): the input projection of a fused LSTM layer and its gradients.</summary>
+    /// for either precision (alpha 1): the input projection of a fused LSTM or GRU layer and its gradients.</summary>
     /// <param name="transA">op(A) = Aᵀ.</param>
     /// <param name="transB">op(B) = Bᵀ.</param>
     /// <param name="m">Rows of C.</param>
