@@ -6,9 +6,9 @@ namespace Nabla.Nn;
 /// g = tanh(·); c' = f⊙c + i⊙g; h' = o⊙tanh(c').</para>
 /// <para>Shapes and parameter names as <see cref="RecurrentBase{TOut}"/> with G = 4. Forward returns
 /// (output, (h_n, c_n)).</para>
-/// <para>Speed: the input part of the gates is one GEMM over all steps; the recurrence runs in the fused
-/// <see cref="Tensor.LstmSequence"/> primitive (one autograd node per layer direction, backpropagation through time
-/// inside it, W_hh's gradient as one GEMM over all steps).</para>
+/// <para>Speed: each layer direction is one fused <see cref="Tensor.LstmLayer"/> (the input part of the gates one
+/// GEMM over all steps, the recurrence with fused gates, backpropagation through time inside the one autograd node,
+/// W_hh's gradient as one GEMM over all steps).</para>
 /// </remarks>
 public sealed class Lstm : RecurrentBase<(Tensor Output, (Tensor HN, Tensor CN) State)>
 {
