@@ -124,6 +124,8 @@ public class ConvolutionKernelTests
     [InlineData(2, 0, 1, 1, 1, 16, 32, 1, false)]   // ResNet's 1 × 1 projection
     [InlineData(1, 2, 2, 3, 3, 6, 9, 2, false)]     // dilation and groups with 3 rows per group
     [InlineData(1, 1, 1, 1, 3, 3, 27, 1, true)]
+    [InlineData(1, 1, 1, 1, 3, 3, 27, 1, false)]    // stride 1 on AVX-512: the implicit im2col (17 + 2 ≤ 1.3·17)
+    [InlineData(1, 2, 1, 1, 5, 2, 9, 2, false)]     // implicit with a 5 × 5 kernel, two threads
     public void Float64_forward_and_gradients_match_direct_loops(int s, int p, int d, int groups, int k, int c, int cout, int threads, bool portable)
     {
         int saved = Threading.NumThreads;
@@ -158,6 +160,40 @@ public class ConvolutionKernelTests
             Threading.NumThreads = saved;
             Convolution.t_forcePortable = false;
         }
+    }
+
+    /// <summary>The implicit im2col of stride-1 convolutions (AVX-512 only; elsewhere these run the other paths)
+    /// at ResNet's shapes: the one-channel stem, 16 channels on 28 × 28 and 64 on 7 × 7 (padded width 9 = 1.29·7,
+    /// products 63 wide: a partial last vector), plus an unpadded 3 × 3 and a 5 × 5 with padding 2; float64 against
+    /// the direct loops, forward, input gradient (the flipped-kernel sweep of dy) and weight gradient.</summary>
+    [Theory]
+    [InlineData(1, 16, 28, 3, 1)]
+    [InlineData(16, 16, 28, 3, 1)]
+    [InlineData(64, 24, 7, 3, 1)]
+    [InlineData(5, 7, 12, 3, 0)]
+    [InlineData(3, 10, 20, 5, 2)]
+    public void Stride1_implicit_path_matches_direct_loops(int c, int cout, int size, int k, int p)
+    {
+        const int n = 3;
+        int o = ConvGeometry.OutputSize(size, k, 1, p);
+        var g = new ConvGeometry(n, c, size, size, k, k, 1, 1, p, p, 1, 1, o, o);
+        double[] x = Random(n * c * size * size, 21), wt = Random(cout * c * k * k, 22), b = Random(cout, 23);
+        var y = new double[n * cout * o * o];
+        Convolution.Forward<double>(x, wt, b, y, g, cout, 1);
+        // float64 sums of at most 64·9 products of values in [−1, 1]: rounding far below 1e-11.
+        double[] expectedY = ConvReference.Conv2d(x, wt, b, g, cout, 1);
+        for (int i = 0; i < y.Length; i++) Assert.Equal(expectedY[i], y[i], 1e-11);
+
+        double[] dy = Random(y.Length, 24);
+        var dx = new double[x.Length];
+        Convolution.InputGradient<double>(dy, wt, g, cout, 1, dx);
+        double[] expectedDx = ConvReference.ConvTranspose2d(dy, wt, null, new ConvGeometry(n, cout, o, o, k, k, 1, 1, p, p, 1, 1, size, size), c, 1);
+        for (int i = 0; i < dx.Length; i++) Assert.Equal(expectedDx[i], dx[i], 1e-11);
+
+        var dw = new double[wt.Length];
+        Convolution.WeightGradient<double>(dy, x, g, cout, 1, dw);
+        double[] expectedDw = ExpectedWeightGradient(dy, x, g, cout, 1);
+        for (int i = 0; i < dw.Length; i++) Assert.Equal(expectedDw[i], dw[i], 1e-10);   // sums of up to 3·28·28 products
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Nabla.Kernels;
 /// <summary>AVX-512 register tiles for the products of a convolution whose B operand is a column matrix that is
 /// already in cache (the unfolded samples, or the output gradient), so that no packing of B is needed.</summary>
 /// <remarks>
-/// <para><see cref="Multiply{T}"/>: C (m × n) = A·B with A packed by <see cref="Pack{T}"/> into panels of
+/// <para><see cref="Multiply{T}(int, int, int, T*, T*, nint, T*, nint)"/>: C (m × n) = A·B with A packed by <see cref="Pack{T}"/> into panels of
 /// <see cref="MR"/> rows (for each p the MR values A(i0 + r, p), zero rows past m) and B row-major. The tile is
 /// 8 rows × 3 vectors (48 float or 24 double columns): 24 accumulators hide the 4-cycle FMA latency, and each k step
 /// issues 24 FMAs against 3 loads of B and 8 broadcasts of A, so the loop is FMA-bound on Zen 4 (one 512-bit FMA
@@ -52,8 +52,21 @@ internal static class ConvTiles
     /// <summary>C (m × n) = A·B (C overwritten). A packed by <see cref="Pack{T}"/>; B (k × n) row-major with row
     /// stride ldb, every row readable up to column n rounded up to a whole vector; C row stride ldc (only the m × n
     /// block is written).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Multiply<T>(int m, int n, int k, T* packed, T* b, nint ldb, T* c, nint ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nint[] rows = System.Buffers.ArrayPool<nint>.Shared.Rent(k);
+        for (int p = 0; p < k; p++) rows[p] = p * ldb;
+        fixed (nint* offsets = rows) Multiply(m, n, k, packed, b, offsets, c, ldc);
+        System.Buffers.ArrayPool<nint>.Shared.Return(rows);
+    }
+
+    /// <summary>C (m × n) = A·B (C overwritten) with row p of B starting at b + rowOffsets[p] (the rows may overlap:
+    /// an implicit im2col reads the shifted input rows of each kernel tap in place). A packed by
+    /// <see cref="Pack{T}"/>; every row of B readable up to column n rounded up to a whole vector; C row stride ldc
+    /// (only the m × n block is written).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void Multiply<T>(int m, int n, int k, T* packed, T* b, nint* rowOffsets, T* c, nint ldc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int v = Vector512<T>.Count;
@@ -71,9 +84,9 @@ internal static class ConvTiles
                 T* dst = direct ? c + i0 * ldc + j : edge;
                 nint ld = direct ? ldc : 3 * v;
                 T* ap = packed + (long)i0 * k;
-                if (vectors == 3) Tile8x3(k, ap, b + j, ldb, dst, ld);
-                else if (vectors == 2) Tile8x2(k, ap, b + j, ldb, dst, ld);
-                else Tile8x1(k, ap, b + j, ldb, dst, ld);
+                if (vectors == 3) Tile8x3(k, ap, b + j, rowOffsets, dst, ld);
+                else if (vectors == 2) Tile8x2(k, ap, b + j, rowOffsets, dst, ld);
+                else Tile8x1(k, ap, b + j, rowOffsets, dst, ld);
                 if (!direct)
                 {
                     for (int r = 0; r < rows; r++)
@@ -93,7 +106,7 @@ internal static class ConvTiles
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Tile8x3<T>(int k, T* a, T* b, nint ldb, T* c, nint ldc)
+    private static unsafe void Tile8x3<T>(int k, T* a, T* b0p, nint* rowOffsets, T* c, nint ldc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int v = Vector512<T>.Count;
@@ -103,6 +116,7 @@ internal static class ConvTiles
         Vector512<T> c60 = default, c61 = default, c62 = default, c70 = default, c71 = default, c72 = default;
         for (int p = 0; p < k; p++)
         {
+            T* b = b0p + rowOffsets[p];
             Vector512<T> b0 = Vector512.Load(b), b1 = Vector512.Load(b + v), b2 = Vector512.Load(b + 2 * v);
             Vector512<T> x = Vector512.Create(a[0]);
             c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01); c02 = Fma(x, b2, c02);
@@ -121,7 +135,6 @@ internal static class ConvTiles
             x = Vector512.Create(a[7]);
             c70 = Fma(x, b0, c70); c71 = Fma(x, b1, c71); c72 = Fma(x, b2, c72);
             a += MR;
-            b += ldb;
         }
         Vector512.Store(c00, c); Vector512.Store(c01, c + v); Vector512.Store(c02, c + 2 * v); c += ldc;
         Vector512.Store(c10, c); Vector512.Store(c11, c + v); Vector512.Store(c12, c + 2 * v); c += ldc;
@@ -134,7 +147,7 @@ internal static class ConvTiles
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Tile8x2<T>(int k, T* a, T* b, nint ldb, T* c, nint ldc)
+    private static unsafe void Tile8x2<T>(int k, T* a, T* b0p, nint* rowOffsets, T* c, nint ldc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int v = Vector512<T>.Count;
@@ -142,6 +155,7 @@ internal static class ConvTiles
         Vector512<T> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
         for (int p = 0; p < k; p++)
         {
+            T* b = b0p + rowOffsets[p];
             Vector512<T> b0 = Vector512.Load(b), b1 = Vector512.Load(b + v);
             Vector512<T> x = Vector512.Create(a[0]);
             c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01);
@@ -160,7 +174,6 @@ internal static class ConvTiles
             x = Vector512.Create(a[7]);
             c70 = Fma(x, b0, c70); c71 = Fma(x, b1, c71);
             a += MR;
-            b += ldb;
         }
         Vector512.Store(c00, c); Vector512.Store(c01, c + v); c += ldc;
         Vector512.Store(c10, c); Vector512.Store(c11, c + v); c += ldc;
@@ -173,13 +186,13 @@ internal static class ConvTiles
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Tile8x1<T>(int k, T* a, T* b, nint ldb, T* c, nint ldc)
+    private static unsafe void Tile8x1<T>(int k, T* a, T* b0p, nint* rowOffsets, T* c, nint ldc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Vector512<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
         for (int p = 0; p < k; p++)
         {
-            Vector512<T> b0 = Vector512.Load(b);
+            Vector512<T> b0 = Vector512.Load(b0p + rowOffsets[p]);
             c0 = Fma(Vector512.Create(a[0]), b0, c0);
             c1 = Fma(Vector512.Create(a[1]), b0, c1);
             c2 = Fma(Vector512.Create(a[2]), b0, c2);
@@ -189,7 +202,6 @@ internal static class ConvTiles
             c6 = Fma(Vector512.Create(a[6]), b0, c6);
             c7 = Fma(Vector512.Create(a[7]), b0, c7);
             a += MR;
-            b += ldb;
         }
         Vector512.Store(c0, c); Vector512.Store(c1, c + ldc); Vector512.Store(c2, c + 2 * ldc); Vector512.Store(c3, c + 3 * ldc);
         Vector512.Store(c4, c + 4 * ldc); Vector512.Store(c5, c + 5 * ldc); Vector512.Store(c6, c + 6 * ldc); Vector512.Store(c7, c + 7 * ldc);

@@ -40,6 +40,11 @@ public static class Convolution
         if (!bias.IsEmpty && bias.Length < outChannels) throw new ArgumentException($"Convolution.Forward: bias holds {bias.Length} of {outChannels} values.");
         int plane = g.OutputPlane, coutG = outChannels / groups, rowsG = g.ColumnRows / groups;
         bool hasBias = !bias.IsEmpty;
+        if (UseImplicit(g, groups, g.W, g.OW))
+        {
+            ForwardImplicit(x, weight, bias, y, g, outChannels);
+            return;
+        }
         if (UseTiles)
         {
             ForwardTiles(x, weight, bias, y, g, outChannels, groups);
@@ -88,6 +93,11 @@ public static class Convolution
     {
         Check(nameof(InputGradient), dx.Length, weight.Length, dy.Length, g, outChannels, groups);
         int plane = g.OutputPlane, coutG = outChannels / groups, rowsG = g.ColumnRows / groups;
+        if (UseImplicit(g, groups, g.OW + 2 * (g.KW - 1 - g.PW), g.W))
+        {
+            InputGradientImplicit(dy, weight, g, outChannels, dx);
+            return;
+        }
         if (UseTiles)
         {
             InputGradientTiles(dy, weight, g, outChannels, groups, dx);
@@ -217,6 +227,103 @@ public static class Convolution
         => Math.Clamp(TileBlockBytes / sizeof(T) / Math.Max(g.ColumnPerSample, 1), 1, Math.Max(g.N, 1));
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>Whether a stride-1 convolution runs as an implicit im2col (<see cref="ImplicitSweep{T}"/>): one
+    /// group, no dilation, padding below the kernel size (so that the input gradient is one too), and output rows
+    /// computed over the padded width wasting at most 30 % (padded row width ≤ 1.3 × the row width kept).</summary>
+    private static bool UseImplicit(ConvGeometry g, int groups, int paddedWidth, int keptWidth)
+        => UseTiles && groups == 1 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.PH < g.KH && g.PW < g.KW
+           && 10L * paddedWidth <= 13L * keptWidth;
+
+    /// <summary><see cref="Forward{T}"/> for stride 1 by <see cref="ImplicitSweep{T}"/> with A = W.</summary>
+    private static unsafe void ForwardImplicit<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y,
+                                                  ConvGeometry g, int outChannels)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = g.ColumnRows;
+        T[] packed = new T[ConvTiles.PackedLength(outChannels, k)];
+        fixed (T* px = x, pw = weight, pb = bias, py = y, pk = packed)
+        {
+            ConvTiles.Pack(outChannels, k, pw, k, 1, pk);
+            ImplicitSweep(px, g.N, g.C, g.H, g.W, g.KH, g.KW, g.PH, g.PW, pk, outChannels, bias.IsEmpty ? null : pb, py);
+        }
+    }
+
+    /// <summary><see cref="InputGradient{T}"/> for stride 1: dx is the stride-1 convolution of dy, padded by
+    /// K − 1 − P, with the kernel flipped and its channel axes swapped, W′[c, co, i, j] = W[co, c, KH−1−i, KW−1−j]
+    /// (dx[c, h, w] = Σ W[co, c, i, j]·dy[co, h + PH − i, w + PW − j]), run by <see cref="ImplicitSweep{T}"/>: no
+    /// column matrix is folded.</summary>
+    private static unsafe void InputGradientImplicit<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> weight, ConvGeometry g, int outChannels,
+                                                        Span<T> dx)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int taps = g.KH * g.KW, k = outChannels * taps;
+        T[] flipped = new T[g.C * k], packed = new T[ConvTiles.PackedLength(g.C, k)];
+        for (int co = 0; co < outChannels; co++)
+            for (int c = 0; c < g.C; c++)
+                for (int t = 0; t < taps; t++) flipped[c * k + co * taps + (taps - 1 - t)] = weight[(co * g.C + c) * taps + t];
+        fixed (T* pdy = dy, pf = flipped, pdx = dx, pk = packed)
+        {
+            ConvTiles.Pack(g.C, k, pf, k, 1, pk);
+            ImplicitSweep(pdy, g.N, outChannels, g.OH, g.OW, g.KH, g.KW, g.KH - 1 - g.PH, g.KW - 1 - g.PW, pk, g.C, null, pdx);
+        }
+    }
+
+    /// <summary>Stride-1, undilated convolution y (N, M, OH, OW) of x (N, C, H, W) with the M × C·KH·KW matrix A
+    /// packed by <see cref="ConvTiles.Pack{T}"/>, without a column matrix. Each sample is copied into a zero-bordered
+    /// buffer xp (C, H + 2·PH, W + 2·PW); an output computed at position q = oh·Wp + ow of the padded width Wp then
+    /// reads, for tap (c, i, j), xp[c, oh + i, ow + j] = xp[c·Hp·Wp + i·Wp + j + q], so row (c, i, j) of the
+    /// implicit column matrix is xp read in place from offset c·Hp·Wp + i·Wp + j, and one
+    /// <see cref="ConvTiles.Multiply{T}(int, int, int, T*, T*, nint*, T*, nint)"/> of width OH·Wp gives the sample's
+    /// outputs, of which the KW − 1 wrapped columns per row are dropped when copying out (with the bias).</summary>
+    private static unsafe void ImplicitSweep<T>(T* x, int n, int c, int h, int w, int kh, int kw, int ph, int pw, T* packed, int m,
+                                                T* bias, T* y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int hp = h + 2 * ph, wp = w + 2 * pw, oh = hp - kh + 1, ow = wp - kw + 1, k = c * kh * kw, width = oh * wp;
+        int inPer = c * h * w, outPer = m * oh * ow, paddedPlane = hp * wp;
+        // The tiles read whole vectors: the last tap's row may run kw − 1 plus up to a vector past the buffer.
+        int slack = kw + Vector512<T>.Count;
+        nint ax = (nint)x, ay = (nint)y, ak = (nint)packed, ab = (nint)bias;
+        int parts = (int)Math.Clamp(Math.Min(Threading.NumThreads, (long)n * m * k * width / Threading.GrainSize), 1, Math.Max(n, 1));
+        Threading.For(parts, part =>
+        {
+            int n0 = (int)((long)part * n / parts), n1 = (int)((long)(part + 1) * n / parts);
+            T[] padded = ArrayPool<T>.Shared.Rent(c * paddedPlane + slack), product = ArrayPool<T>.Shared.Rent(m * width);
+            nint[] offsets = ArrayPool<nint>.Shared.Rent(k);
+            for (int ci = 0; ci < c; ci++)
+                for (int i = 0; i < kh; i++)
+                    for (int j = 0; j < kw; j++) offsets[(ci * kh + i) * kw + j] = ci * paddedPlane + i * wp + j;
+            // Borders and slack stay zero: only the interior is overwritten per sample.
+            padded.AsSpan(0, c * paddedPlane + slack).Clear();
+            fixed (T* pp = padded, po = product)
+            fixed (nint* po2 = offsets)
+            {
+                for (int s = n0; s < n1; s++)
+                {
+                    T* xs = (T*)ax + (long)s * inPer;
+                    for (int ci = 0; ci < c; ci++)
+                        for (int r = 0; r < h; r++)
+                            new ReadOnlySpan<T>(xs + (ci * h + r) * w, w).CopyTo(new Span<T>(pp + ci * paddedPlane + (r + ph) * wp + pw, w));
+                    ConvTiles.Multiply(m, width, k, (T*)ak, pp, po2, po, width);
+                    T* ys = (T*)ay + (long)s * outPer;
+                    for (int co = 0; co < m; co++)
+                    {
+                        for (int r = 0; r < oh; r++)
+                        {
+                            var src = new ReadOnlySpan<T>(po + co * width + r * wp, ow);
+                            var dst = new Span<T>(ys + (co * oh + r) * ow, ow);
+                            if (ab != 0) TensorPrimitives.Add(src, ((T*)ab)[co], dst);
+                            else src.CopyTo(dst);
+                        }
+                    }
+                }
+            }
+            ArrayPool<T>.Shared.Return(padded);
+            ArrayPool<T>.Shared.Return(product);
+            ArrayPool<nint>.Shared.Return(offsets);
+        });
+    }
 
     /// <summary><see cref="Forward{T}"/> on the tile path: blocks of samples are unfolded side by side into one
     /// (C·KH·KW, block·OH·OW) matrix (rows padded to whole vectors), multiplied by the packed weights in one
