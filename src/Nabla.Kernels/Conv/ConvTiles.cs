@@ -14,7 +14,7 @@ namespace Nabla.Kernels;
 /// issues 24 FMAs against 3 loads of B and 8 broadcasts of A, so the loop is FMA-bound on Zen 4 (one 512-bit FMA
 /// per cycle, two loads). B panels (k × 48) are loaded straight from the column matrix, whose rows are contiguous;
 /// the panel is reused by every row panel of A from L1 when k·48·4 bytes fit (k ≤ 170 for float).</para>
-/// <para><see cref="RowDots{T}"/>: C (m × n) += A·Bᵀ with A (m × len) and B (n × len) row-major and len a multiple
+/// <para><see cref="RowDots{T}(int, int, int, T*, nint, T*, nint, T*, nint)"/>: C (m × n) += A·Bᵀ with A (m × len) and B (n × len) row-major and len a multiple
 /// of the vector width, i.e. dot products of rows; 4 × 4 vector accumulators per tile (16 FMAs against 8 loads per
 /// vector of positions), reduced once per call. This is the weight gradient dy·colᵀ.</para>
 /// <para>Every element of C is one FMA chain over p in increasing order whatever the tile, edge or blocking, so the
@@ -209,30 +209,41 @@ internal static class ConvTiles
 
     /// <summary>C[i, j] += Σ_p a[i·lda + p]·b[j·ldb + p] for i &lt; m, j &lt; n, p &lt; len; len is a multiple of the
     /// 512-bit vector width.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void RowDots<T>(int m, int n, int len, T* a, nint lda, T* b, nint ldb, T* c, nint ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nint[] rows = System.Buffers.ArrayPool<nint>.Shared.Rent(n);
+        for (int j = 0; j < n; j++) rows[j] = j * ldb;
+        fixed (nint* offsets = rows) RowDots(m, n, len, a, lda, b, offsets, c, ldc);
+        System.Buffers.ArrayPool<nint>.Shared.Return(rows);
+    }
+
+    /// <summary>C[i, j] += Σ_p a[i·lda + p]·b[rowOffsets[j] + p] for i &lt; m, j &lt; n, p &lt; len (the rows of B may
+    /// overlap: the implicit im2col's shifted input rows); len is a multiple of the 512-bit vector width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void RowDots<T>(int m, int n, int len, T* a, nint lda, T* b, nint* rowOffsets, T* c, nint ldc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // Column tiles outermost: four B rows are read from L2 once and reused from L1 by every tile of A rows.
         int j = 0;
         for (; j + 4 <= n; j += 4)
         {
+            T* b0 = b + rowOffsets[j], b1 = b + rowOffsets[j + 1], b2 = b + rowOffsets[j + 2], b3 = b + rowOffsets[j + 3];
             int i = 0;
-            for (; i + 4 <= m; i += 4) Dots4x4(len, a + i * lda, lda, b + j * ldb, ldb, c + i * ldc + j, ldc);
-            for (; i < m; i++) Dots1x4(len, a + i * lda, b + j * ldb, ldb, c + i * ldc + j);
+            for (; i + 4 <= m; i += 4) Dots4x4(len, a + i * lda, lda, b0, b1, b2, b3, c + i * ldc + j, ldc);
+            for (; i < m; i++) Dots1x4(len, a + i * lda, b0, b1, b2, b3, c + i * ldc + j);
         }
         for (; j < n; j++)
         {
-            for (int i = 0; i < m; i++) c[i * ldc + j] += Dot(len, a + i * lda, b + j * ldb);
+            for (int i = 0; i < m; i++) c[i * ldc + j] += Dot(len, a + i * lda, b + rowOffsets[j]);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Dots4x4<T>(int len, T* a, nint lda, T* b, nint ldb, T* c, nint ldc)
+    private static unsafe void Dots4x4<T>(int len, T* a, nint lda, T* b, T* b1, T* b2, T* b3, T* c, nint ldc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda;
-        T* b1 = b + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
         Vector512<T> s00 = default, s01 = default, s02 = default, s03 = default, s10 = default, s11 = default, s12 = default, s13 = default;
         Vector512<T> s20 = default, s21 = default, s22 = default, s23 = default, s30 = default, s31 = default, s32 = default, s33 = default;
         for (int p = 0; p < len; p += Vector512<T>.Count)
@@ -254,10 +265,9 @@ internal static class ConvTiles
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Dots1x4<T>(int len, T* a, T* b, nint ldb, T* c)
+    private static unsafe void Dots1x4<T>(int len, T* a, T* b, T* b1, T* b2, T* b3, T* c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T* b1 = b + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
         Vector512<T> s0 = default, s1 = default, s2 = default, s3 = default;
         for (int p = 0; p < len; p += Vector512<T>.Count)
         {

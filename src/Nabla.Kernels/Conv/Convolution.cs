@@ -138,6 +138,11 @@ public static class Convolution
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(nameof(WeightGradient), x.Length, dw.Length, dy.Length, g, outChannels, groups);
+        if (UseImplicit(g, groups, g.W + 2 * g.PW, g.OW))
+        {
+            WeightGradientImplicit(dy, x, g, outChannels, dw);
+            return;
+        }
         int plane = g.OutputPlane, coutG = outChannels / groups, rowsG = g.ColumnRows / groups;
         int size = outChannels * rowsG;
         int parts = Parts(g, (long)outChannels * plane * rowsG);
@@ -267,6 +272,75 @@ public static class Convolution
             ConvTiles.Pack(g.C, k, pf, k, 1, pk);
             ImplicitSweep(pdy, g.N, outChannels, g.OH, g.OW, g.KH, g.KW, g.KH - 1 - g.PH, g.KW - 1 - g.PW, pk, g.C, null, pdx);
         }
+    }
+
+    /// <summary><see cref="WeightGradient{T}"/> for stride 1 without a column matrix: a block of B samples is
+    /// copied into zero-bordered planes laid out channel-major, xp (C, B, Hp, Wp), so that for tap (c, i, j) the
+    /// inputs under all the block's output positions Q = b·Hp·Wp + oh·Wp + ow form one row of xp read in place
+    /// from offset c·B·Hp·Wp + i·Wp + j; dy is gathered into the same position layout with zeros at the positions
+    /// that are not outputs (the wrapped columns and the KH − 1 extra rows of each sample), and
+    /// dW[co, (c, i, j)] += Σ_Q dy[co, Q]·xp[offset + Q] are long dot products
+    /// (<see cref="ConvTiles.RowDots{T}(int, int, int, T*, nint, T*, nint*, T*, nint)"/>). Per part sums are added
+    /// in part order, as on the other paths.</summary>
+    private static unsafe void WeightGradientImplicit<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> x, ConvGeometry g, int outChannels, Span<T> dw)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int hp = g.H + 2 * g.PH, wp = g.W + 2 * g.PW, paddedPlane = hp * wp, k = g.ColumnRows, size = outChannels * k;
+        int v = Vector512<T>.Count, plane = g.OutputPlane;
+        int parts = Parts(g, (long)outChannels * plane * k);
+        // Samples per block: the padded inputs and gathered gradients of a block take about TileBlockBytes (in L2).
+        int block = Math.Clamp(TileBlockBytes / sizeof(T) / Math.Max((g.C + outChannels) * paddedPlane, 1), 1, Math.Max((g.N + parts - 1) / parts, 1));
+        int stride = block * paddedPlane, ld = RoundUp(stride, v);
+        // Row reads run ld past their offset, at most (KH − 1)·Wp + KW − 1 + ld − stride past the last channel.
+        int slack = g.KH * wp + g.KW + v;
+        T[] partial = new T[parts * size];
+        fixed (T* pdy = dy, px = x, pp = partial)
+        {
+            nint ady = (nint)pdy, ax = (nint)px, ap = (nint)pp;
+            Threading.For(parts, part =>
+            {
+                int n0 = (int)((long)part * g.N / parts), n1 = (int)((long)(part + 1) * g.N / parts);
+                T* acc = (T*)ap + (long)part * size;
+                T[] padded = ArrayPool<T>.Shared.Rent(g.C * stride + slack), gathered = ArrayPool<T>.Shared.Rent(outChannels * ld);
+                nint[] offsets = ArrayPool<nint>.Shared.Rent(k);
+                for (int c = 0; c < g.C; c++)
+                    for (int i = 0; i < g.KH; i++)
+                        for (int j = 0; j < g.KW; j++) offsets[(c * g.KH + i) * g.KW + j] = c * stride + i * wp + j;
+                // Borders, non-output positions and slack stay zero: only interiors and outputs are overwritten.
+                padded.AsSpan(0, g.C * stride + slack).Clear();
+                gathered.AsSpan(0, outChannels * ld).Clear();
+                fixed (T* pad = padded, gat = gathered)
+                fixed (nint* off = offsets)
+                {
+                    for (int nb = n0; nb < n1; nb += block)
+                    {
+                        int count = Math.Min(block, n1 - nb);
+                        if (count < block)
+                        {
+                            // A short last block: the samples past count must not contribute.
+                            for (int c = 0; c < g.C; c++) new Span<T>(pad + c * stride + count * paddedPlane, (block - count) * paddedPlane).Clear();
+                            for (int co = 0; co < outChannels; co++) new Span<T>(gat + co * ld + count * paddedPlane, (block - count) * paddedPlane).Clear();
+                        }
+                        for (int b = 0; b < count; b++)
+                        {
+                            T* xs = (T*)ax + (long)(nb + b) * g.InputPerSample, ys = (T*)ady + (long)(nb + b) * outChannels * plane;
+                            for (int c = 0; c < g.C; c++)
+                                for (int r = 0; r < g.H; r++)
+                                    new ReadOnlySpan<T>(xs + (c * g.H + r) * g.W, g.W).CopyTo(new Span<T>(pad + c * stride + b * paddedPlane + (r + g.PH) * wp + g.PW, g.W));
+                            for (int co = 0; co < outChannels; co++)
+                                for (int r = 0; r < g.OH; r++)
+                                    new ReadOnlySpan<T>(ys + (co * g.OH + r) * g.OW, g.OW).CopyTo(new Span<T>(gat + co * ld + b * paddedPlane + r * wp, g.OW));
+                        }
+                        ConvTiles.RowDots(outChannels, k, ld, gat, ld, pad, off, acc, k);
+                    }
+                }
+                ArrayPool<T>.Shared.Return(padded);
+                ArrayPool<T>.Shared.Return(gathered);
+                ArrayPool<nint>.Shared.Return(offsets);
+            });
+        }
+        partial.AsSpan(0, size).CopyTo(dw);
+        for (int p = 1; p < parts; p++) TensorPrimitives.Add(dw[..size], partial.AsSpan(p * size, size), dw[..size]);
     }
 
     /// <summary>Stride-1, undilated convolution y (N, M, OH, OW) of x (N, C, H, W) with the M × C·KH·KW matrix A
