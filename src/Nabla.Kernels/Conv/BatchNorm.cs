@@ -119,10 +119,10 @@ public static class BatchNorm
             for (int s = 0; s < n; s++)
             {
                 int at = (s * c + ch) * l;
-                ReadOnlySpan<T> xs = x.Slice(at, l), gs = dy.Slice(at, l);
-                sumDy += TensorPrimitives.Sum(gs);
+                (T sum, T dot) = SumAndDot(dy.Slice(at, l), x.Slice(at, l));
+                sumDy += sum;
                 // Σ dy·(x − μ) = Σ dy·x − μ·Σ dy, accumulated per slice to limit cancellation.
-                sumDyXc += TensorPrimitives.Dot(gs, xs) - mu * TensorPrimitives.Sum(gs);
+                sumDyXc += dot - mu * sum;
             }
             T sumDyXhat = sumDyXc * rs;
             if (!dWeight.IsEmpty) dWeight[ch] = sumDyXhat;
@@ -138,14 +138,50 @@ public static class BatchNorm
                 int at = (s * c + ch) * l;
                 ReadOnlySpan<T> xs = x.Slice(at, l), gs = dy.Slice(at, l);
                 Span<T> dxs = dx.Slice(at, l);
-                TensorPrimitives.Multiply(gs, a, dxs);
-                if (batchStatistics)
-                {
-                    TensorPrimitives.FusedMultiplyAdd(xs, b, dxs, dxs);
-                    TensorPrimitives.Add(dxs, d, dxs);
-                }
+                if (batchStatistics) AffinePair(gs, a, xs, b, d, dxs);
+                else TensorPrimitives.Multiply(gs, a, dxs);
             }
         }
+    }
+
+    /// <summary>(Σ g, Σ g·x) of one slice in a single pass over both.</summary>
+    private static (T Sum, T Dot) SumAndDot<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T sum = T.Zero, dot = T.Zero;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && g.Length >= Vector<T>.Count)
+        {
+            Vector<T> vs = Vector<T>.Zero, vd = Vector<T>.Zero;
+            for (; i <= g.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var gv = new Vector<T>(g[i..]);
+                vs += gv;
+                vd = GemmFma.MulAdd(gv, new Vector<T>(x[i..]), vd);
+            }
+            sum = Vector.Sum(vs);
+            dot = Vector.Sum(vd);
+        }
+        for (; i < g.Length; i++)
+        {
+            sum += g[i];
+            dot = T.FusedMultiplyAdd(g[i], x[i], dot);
+        }
+        return (sum, dot);
+    }
+
+    /// <summary>dx = a·g + (b·x + d) in a single pass (the batch-statistics input gradient).</summary>
+    private static void AffinePair<T>(ReadOnlySpan<T> g, T a, ReadOnlySpan<T> x, T b, T d, Span<T> dx)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && g.Length >= Vector<T>.Count)
+        {
+            Vector<T> va = new(a), vb = new(b), vd = new(d);
+            for (; i <= g.Length - Vector<T>.Count; i += Vector<T>.Count)
+                GemmFma.MulAdd(new Vector<T>(g[i..]), va, GemmFma.MulAdd(new Vector<T>(x[i..]), vb, vd)).CopyTo(dx[i..]);
+        }
+        for (; i < g.Length; i++) dx[i] = T.FusedMultiplyAdd(g[i], a, T.FusedMultiplyAdd(x[i], b, d));
     }
 
     /// <summary>Group norm forward: per (sample, group) mean and rstd over its C/G·L values, then the per-channel
