@@ -162,24 +162,29 @@ public class ConvolutionKernelTests
         }
     }
 
-    /// <summary>The implicit im2col of stride-1 convolutions (AVX-512 only; elsewhere these run the other paths)
-    /// at ResNet's shapes: the one-channel stem, 16 channels on 28 × 28 and 64 on 7 × 7 (padded width 9 = 1.29·7,
-    /// products 63 wide: a partial last vector), plus an unpadded 3 × 3 and a 5 × 5 with padding 2; float64 against
-    /// the direct loops, forward, input gradient (the flipped-kernel sweep of dy) and weight gradient.</summary>
+    /// <summary>The implicit im2col (AVX-512 only; elsewhere these run the other paths) at ResNet's shapes: the
+    /// one-channel stem, 16 channels on 28 × 28, 64 on 7 × 7 (padded width 9 = 1.29·7, products 63 wide: a partial
+    /// last vector), the stride-2 3 × 3 downsampling convolutions (stride-phase-split input; even and odd padding),
+    /// plus an unpadded 3 × 3, a 5 × 5 with padding 2 and a stride-3 5 × 5; float64 against the direct loops,
+    /// forward, input gradient (for stride 1 the flipped-kernel sweep of dy) and weight gradient.</summary>
     [Theory]
-    [InlineData(1, 16, 28, 3, 1, 3)]
-    [InlineData(16, 16, 28, 3, 1, 3)]
-    [InlineData(64, 24, 7, 3, 1, 3)]
-    [InlineData(64, 24, 7, 3, 1, 20)]   // weight gradient blocks of 9 samples (512 KiB of float64 / (88 planes of 9·9)): a short third block
-    [InlineData(5, 7, 12, 3, 0, 3)]
-    [InlineData(3, 10, 20, 5, 2, 3)]
-    public void Stride1_implicit_path_matches_direct_loops(int c, int cout, int size, int k, int p, int n)
+    [InlineData(1, 16, 28, 3, 1, 1, 3)]
+    [InlineData(16, 16, 28, 3, 1, 1, 3)]
+    [InlineData(64, 24, 7, 3, 1, 1, 3)]
+    [InlineData(64, 24, 7, 3, 1, 1, 20)]   // weight gradient blocks of 9 samples (512 KiB of float64 / (88 planes of 9·9)): a short third block
+    [InlineData(5, 7, 12, 3, 0, 1, 3)]
+    [InlineData(3, 10, 20, 5, 2, 1, 3)]
+    [InlineData(16, 32, 28, 3, 1, 2, 3)]   // ResNet's layer2.0.conv1
+    [InlineData(32, 20, 14, 3, 1, 2, 7)]   // layer3.0.conv1 (odd padded width 16 → 8 per phase)
+    [InlineData(6, 9, 15, 4, 2, 2, 3)]     // odd input, even kernel, padding 2
+    [InlineData(4, 5, 23, 5, 1, 3, 4)]     // stride 3: nine phases
+    public void Implicit_path_matches_direct_loops(int c, int cout, int size, int k, int p, int stride, int n)
     {
         int saved = Threading.NumThreads;
         Threading.NumThreads = 1;   // one part: the blocks are as described
         try
         {
-            Check(c, cout, size, k, p, n);
+            Check(c, cout, size, k, p, stride, n);
         }
         finally
         {
@@ -187,10 +192,10 @@ public class ConvolutionKernelTests
         }
     }
 
-    private static void Check(int c, int cout, int size, int k, int p, int n)
+    private static void Check(int c, int cout, int size, int k, int p, int stride, int n)
     {
-        int o = ConvGeometry.OutputSize(size, k, 1, p);
-        var g = new ConvGeometry(n, c, size, size, k, k, 1, 1, p, p, 1, 1, o, o);
+        int o = ConvGeometry.OutputSize(size, k, stride, p);
+        var g = new ConvGeometry(n, c, size, size, k, k, stride, stride, p, p, 1, 1, o, o);
         double[] x = Random(n * c * size * size, 21), wt = Random(cout * c * k * k, 22), b = Random(cout, 23);
         var y = new double[n * cout * o * o];
         Convolution.Forward<double>(x, wt, b, y, g, cout, 1);
@@ -201,7 +206,7 @@ public class ConvolutionKernelTests
         double[] dy = Random(y.Length, 24);
         var dx = new double[x.Length];
         Convolution.InputGradient<double>(dy, wt, g, cout, 1, dx);
-        double[] expectedDx = ConvReference.ConvTranspose2d(dy, wt, null, new ConvGeometry(n, cout, o, o, k, k, 1, 1, p, p, 1, 1, size, size), c, 1);
+        double[] expectedDx = ConvReference.ConvTranspose2d(dy, wt, null, new ConvGeometry(n, cout, o, o, k, k, stride, stride, p, p, 1, 1, size, size), c, 1);
         for (int i = 0; i < dx.Length; i++) Assert.Equal(expectedDx[i], dx[i], 1e-11);
 
         var dw = new double[wt.Length];

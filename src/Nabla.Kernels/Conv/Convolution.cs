@@ -40,7 +40,7 @@ public static class Convolution
         if (!bias.IsEmpty && bias.Length < outChannels) throw new ArgumentException($"Convolution.Forward: bias holds {bias.Length} of {outChannels} values.");
         int plane = g.OutputPlane, coutG = outChannels / groups, rowsG = g.ColumnRows / groups;
         bool hasBias = !bias.IsEmpty;
-        if (UseImplicit(g, groups, g.W, g.OW))
+        if (UseImplicit(g, groups, inputGradient: false))
         {
             ForwardImplicit(x, weight, bias, y, g, outChannels);
             return;
@@ -93,7 +93,7 @@ public static class Convolution
     {
         Check(nameof(InputGradient), dx.Length, weight.Length, dy.Length, g, outChannels, groups);
         int plane = g.OutputPlane, coutG = outChannels / groups, rowsG = g.ColumnRows / groups;
-        if (UseImplicit(g, groups, g.OW + 2 * (g.KW - 1 - g.PW), g.W))
+        if (UseImplicit(g, groups, inputGradient: true))
         {
             InputGradientImplicit(dy, weight, g, outChannels, dx);
             return;
@@ -138,7 +138,7 @@ public static class Convolution
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(nameof(WeightGradient), x.Length, dw.Length, dy.Length, g, outChannels, groups);
-        if (UseImplicit(g, groups, g.W + 2 * g.PW, g.OW))
+        if (UseImplicit(g, groups, inputGradient: false))
         {
             WeightGradientImplicit(dy, x, g, outChannels, dw);
             return;
@@ -233,14 +233,64 @@ public static class Convolution
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    /// <summary>Whether a stride-1 convolution runs as an implicit im2col (<see cref="ImplicitSweep{T}"/>): one
-    /// group, no dilation, padding below the kernel size (so that the input gradient is one too), and output rows
-    /// computed over the padded width wasting at most 30 % (padded row width ≤ 1.3 × the row width kept).</summary>
-    private static bool UseImplicit(ConvGeometry g, int groups, int paddedWidth, int keptWidth)
-        => UseTiles && groups == 1 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.PH < g.KH && g.PW < g.KW
-           && 10L * paddedWidth <= 13L * keptWidth;
+    /// <summary>Whether a convolution runs as an implicit im2col (<see cref="ImplicitSweep{T}"/>): one group, no
+    /// dilation, equal strides, padding below the kernel size, the input gradient only for stride 1 (where it is a
+    /// stride-1 convolution too), and output rows computed over the padded phase-plane width wasting at most 30 %
+    /// (that width ≤ 1.3 × the output row width).</summary>
+    private static bool UseImplicit(ConvGeometry g, int groups, bool inputGradient)
+    {
+        if (!UseTiles || groups != 1 || g.DH != 1 || g.DW != 1 || g.SH != g.SW || g.PH >= g.KH || g.PW >= g.KW) return false;
+        if (inputGradient && g.SW != 1) return false;
+        // A kernel narrower than the stride reads only some phases: the others would be copied for nothing.
+        if (g.KH < g.SH || g.KW < g.SW) return false;
+        int computed = inputGradient ? g.OW + 2 * (g.KW - 1 - g.PW) : (g.W + 2 * g.PW + g.SW - 1) / g.SW;
+        int kept = inputGradient ? g.W : g.OW;
+        return 10L * computed <= 13L * kept;
+    }
 
-    /// <summary><see cref="Forward{T}"/> for stride 1 by <see cref="ImplicitSweep{T}"/> with A = W.</summary>
+    /// <summary>Copies one sample x (C, H, W) into its zero-bordered, stride-phase-split form: padded position
+    /// (r, q) = (h + PH, w + PW) goes to phase (r mod S, q mod S) at (⌊r/S⌋, ⌊q/S⌋) of that phase's plane of row
+    /// width wq, phase (a, b) of channel c starting at dst + c·channelStride + (a·S + b)·phaseStride. With S = 1
+    /// this is the plain padded copy, row by row.</summary>
+    private static unsafe void CopyPadded<T>(T* x, int c, int h, int w, int ph, int pw, int stride, int wq, T* dst, long channelStride, long phaseStride)
+        where T : unmanaged
+    {
+        for (int ci = 0; ci < c; ci++)
+        {
+            T* channel = dst + ci * channelStride;
+            for (int r = 0; r < h; r++)
+            {
+                T* src = x + ((long)ci * h + r) * w;
+                int pr = r + ph;
+                if (stride == 1)
+                {
+                    new ReadOnlySpan<T>(src, w).CopyTo(new Span<T>(channel + (long)pr * wq + pw, w));
+                    continue;
+                }
+                T* row = channel + (pr % stride) * stride * phaseStride + (long)(pr / stride) * wq;
+                // Input columns col ≡ b − PW (mod S) land in phase b at (col + PW)/S: strided copies, no division
+                // per element.
+                for (int b = 0; b < stride; b++)
+                {
+                    int first = ((b - pw) % stride + stride) % stride;
+                    T* to = row + b * phaseStride + (first + pw) / stride;
+                    for (int col = first; col < w; col += stride) *to++ = src[col];
+                }
+            }
+        }
+    }
+
+    /// <summary>Offset of implicit column row (c, i, j) in the phase-split padded layout: tap (i, j) of output
+    /// (oh, ow) reads padded (oh·S + i, ow·S + j), i.e. phase (i mod S, j mod S) at (oh + ⌊i/S⌋, ow + ⌊j/S⌋).</summary>
+    private static void TapOffsets(nint[] offsets, int c, int kh, int kw, int stride, int wq, long channelStride, long phaseStride)
+    {
+        for (int ci = 0; ci < c; ci++)
+            for (int i = 0; i < kh; i++)
+                for (int j = 0; j < kw; j++)
+                    offsets[(ci * kh + i) * kw + j] = (nint)(ci * channelStride + ((i % stride) * stride + j % stride) * phaseStride + (i / stride) * wq + j / stride);
+    }
+
+    /// <summary><see cref="Forward{T}"/> by <see cref="ImplicitSweep{T}"/> with A = W.</summary>
     private static unsafe void ForwardImplicit<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y,
                                                   ConvGeometry g, int outChannels)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -250,7 +300,7 @@ public static class Convolution
         fixed (T* px = x, pw = weight, pb = bias, py = y, pk = packed)
         {
             ConvTiles.Pack(outChannels, k, pw, k, 1, pk);
-            ImplicitSweep(px, g.N, g.C, g.H, g.W, g.KH, g.KW, g.PH, g.PW, pk, outChannels, bias.IsEmpty ? null : pb, py);
+            ImplicitSweep(px, g.N, g.C, g.H, g.W, g.KH, g.KW, g.PH, g.PW, g.SH, pk, outChannels, bias.IsEmpty ? null : pb, py);
         }
     }
 
@@ -270,29 +320,29 @@ public static class Convolution
         fixed (T* pdy = dy, pf = flipped, pdx = dx, pk = packed)
         {
             ConvTiles.Pack(g.C, k, pf, k, 1, pk);
-            ImplicitSweep(pdy, g.N, outChannels, g.OH, g.OW, g.KH, g.KW, g.KH - 1 - g.PH, g.KW - 1 - g.PW, pk, g.C, null, pdx);
+            ImplicitSweep(pdy, g.N, outChannels, g.OH, g.OW, g.KH, g.KW, g.KH - 1 - g.PH, g.KW - 1 - g.PW, 1, pk, g.C, null, pdx);
         }
     }
 
-    /// <summary><see cref="WeightGradient{T}"/> for stride 1 without a column matrix: a block of B samples is
-    /// copied into zero-bordered planes laid out channel-major, xp (C, B, Hp, Wp), so that for tap (c, i, j) the
-    /// inputs under all the block's output positions Q = b·Hp·Wp + oh·Wp + ow form one row of xp read in place
-    /// from offset c·B·Hp·Wp + i·Wp + j; dy is gathered into the same position layout with zeros at the positions
-    /// that are not outputs (the wrapped columns and the KH − 1 extra rows of each sample), and
+    /// <summary><see cref="WeightGradient{T}"/> without a column matrix: a block of B samples is copied into
+    /// zero-bordered, stride-phase-split planes (<see cref="CopyPadded{T}"/>) laid out (C, S·S phases, B, hq, wq), so
+    /// that for tap (c, i, j) the inputs under all the block's output positions Q = b·hq·wq + oh·wq + ow form one row
+    /// of the buffer read in place from its <see cref="TapOffsets"/>; dy is gathered into the same position layout
+    /// with zeros at the positions that are not outputs (the wrapped columns and extra rows of each sample), and
     /// dW[co, (c, i, j)] += Σ_Q dy[co, Q]·xp[offset + Q] are long dot products
     /// (<see cref="ConvTiles.RowDots{T}(int, int, int, T*, nint, T*, nint*, T*, nint)"/>). Per part sums are added
     /// in part order, as on the other paths.</summary>
     private static unsafe void WeightGradientImplicit<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> x, ConvGeometry g, int outChannels, Span<T> dw)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int hp = g.H + 2 * g.PH, wp = g.W + 2 * g.PW, paddedPlane = hp * wp, k = g.ColumnRows, size = outChannels * k;
-        int v = Vector512<T>.Count, plane = g.OutputPlane;
+        int st = g.SH, hq = (g.H + 2 * g.PH + st - 1) / st, wq = (g.W + 2 * g.PW + st - 1) / st, phasePlane = hq * wq;
+        int k = g.ColumnRows, size = outChannels * k, v = Vector512<T>.Count, plane = g.OutputPlane, phases = st * st;
         int parts = Parts(g, (long)outChannels * plane * k);
         // Samples per block: the padded inputs and gathered gradients of a block take about TileBlockBytes (in L2).
-        int block = Math.Clamp(TileBlockBytes / sizeof(T) / Math.Max((g.C + outChannels) * paddedPlane, 1), 1, Math.Max((g.N + parts - 1) / parts, 1));
-        int stride = block * paddedPlane, ld = RoundUp(stride, v);
-        // Row reads run ld past their offset, at most (KH − 1)·Wp + KW − 1 + ld − stride past the last channel.
-        int slack = g.KH * wp + g.KW + v;
+        int block = Math.Clamp(TileBlockBytes / sizeof(T) / Math.Max((g.C * phases + outChannels) * phasePlane, 1), 1, Math.Max((g.N + parts - 1) / parts, 1));
+        int phaseStride = block * phasePlane, channelStride = phases * phaseStride, ld = RoundUp(phaseStride, v);
+        // Row reads run ld past their offset, at most ⌊(KH − 1)/S⌋·wq + KW + ld − phaseStride past the last phase.
+        int slack = g.KH * wq + g.KW + v;
         T[] partial = new T[parts * size];
         fixed (T* pdy = dy, px = x, pp = partial)
         {
@@ -301,13 +351,11 @@ public static class Convolution
             {
                 int n0 = (int)((long)part * g.N / parts), n1 = (int)((long)(part + 1) * g.N / parts);
                 T* acc = (T*)ap + (long)part * size;
-                T[] padded = ArrayPool<T>.Shared.Rent(g.C * stride + slack), gathered = ArrayPool<T>.Shared.Rent(outChannels * ld);
+                T[] padded = ArrayPool<T>.Shared.Rent(g.C * channelStride + slack), gathered = ArrayPool<T>.Shared.Rent(outChannels * ld);
                 nint[] offsets = ArrayPool<nint>.Shared.Rent(k);
-                for (int c = 0; c < g.C; c++)
-                    for (int i = 0; i < g.KH; i++)
-                        for (int j = 0; j < g.KW; j++) offsets[(c * g.KH + i) * g.KW + j] = c * stride + i * wp + j;
+                TapOffsets(offsets, g.C, g.KH, g.KW, st, wq, channelStride, phaseStride);
                 // Borders, non-output positions and slack stay zero: only interiors and outputs are overwritten.
-                padded.AsSpan(0, g.C * stride + slack).Clear();
+                padded.AsSpan(0, g.C * channelStride + slack).Clear();
                 gathered.AsSpan(0, outChannels * ld).Clear();
                 fixed (T* pad = padded, gat = gathered)
                 fixed (nint* off = offsets)
@@ -318,18 +366,17 @@ public static class Convolution
                         if (count < block)
                         {
                             // A short last block: the samples past count must not contribute.
-                            for (int c = 0; c < g.C; c++) new Span<T>(pad + c * stride + count * paddedPlane, (block - count) * paddedPlane).Clear();
-                            for (int co = 0; co < outChannels; co++) new Span<T>(gat + co * ld + count * paddedPlane, (block - count) * paddedPlane).Clear();
+                            for (int ph = 0; ph < g.C * phases; ph++) new Span<T>(pad + ph * phaseStride + count * phasePlane, (block - count) * phasePlane).Clear();
+                            for (int co = 0; co < outChannels; co++) new Span<T>(gat + co * ld + count * phasePlane, (block - count) * phasePlane).Clear();
                         }
                         for (int b = 0; b < count; b++)
                         {
-                            T* xs = (T*)ax + (long)(nb + b) * g.InputPerSample, ys = (T*)ady + (long)(nb + b) * outChannels * plane;
-                            for (int c = 0; c < g.C; c++)
-                                for (int r = 0; r < g.H; r++)
-                                    new ReadOnlySpan<T>(xs + (c * g.H + r) * g.W, g.W).CopyTo(new Span<T>(pad + c * stride + b * paddedPlane + (r + g.PH) * wp + g.PW, g.W));
+                            T* ys = (T*)ady + (long)(nb + b) * outChannels * plane;
+                            CopyPadded((T*)ax + (long)(nb + b) * g.InputPerSample, g.C, g.H, g.W, g.PH, g.PW, st, wq, pad + b * phasePlane,
+                                       channelStride, phaseStride);
                             for (int co = 0; co < outChannels; co++)
                                 for (int r = 0; r < g.OH; r++)
-                                    new ReadOnlySpan<T>(ys + (co * g.OH + r) * g.OW, g.OW).CopyTo(new Span<T>(gat + co * ld + b * paddedPlane + r * wp, g.OW));
+                                    new ReadOnlySpan<T>(ys + (co * g.OH + r) * g.OW, g.OW).CopyTo(new Span<T>(gat + co * ld + b * phasePlane + r * wq, g.OW));
                         }
                         ConvTiles.RowDots(outChannels, k, ld, gat, ld, pad, off, acc, k);
                     }
@@ -343,49 +390,46 @@ public static class Convolution
         for (int p = 1; p < parts; p++) TensorPrimitives.Add(dw[..size], partial.AsSpan(p * size, size), dw[..size]);
     }
 
-    /// <summary>Stride-1, undilated convolution y (N, M, OH, OW) of x (N, C, H, W) with the M × C·KH·KW matrix A
-    /// packed by <see cref="ConvTiles.Pack{T}"/>, without a column matrix. Each sample is copied into a zero-bordered
-    /// buffer xp (C, H + 2·PH, W + 2·PW); an output computed at position q = oh·Wp + ow of the padded width Wp then
-    /// reads, for tap (c, i, j), xp[c, oh + i, ow + j] = xp[c·Hp·Wp + i·Wp + j + q], so row (c, i, j) of the
-    /// implicit column matrix is xp read in place from offset c·Hp·Wp + i·Wp + j, and one
-    /// <see cref="ConvTiles.Multiply{T}(int, int, int, T*, T*, nint*, T*, nint)"/> of width OH·Wp gives the sample's
-    /// outputs, of which the KW − 1 wrapped columns per row are dropped when copying out (with the bias).</summary>
-    private static unsafe void ImplicitSweep<T>(T* x, int n, int c, int h, int w, int kh, int kw, int ph, int pw, T* packed, int m,
-                                                T* bias, T* y)
+    /// <summary>Undilated convolution with stride S, y (N, M, OH, OW) of x (N, C, H, W) with the M × C·KH·KW matrix
+    /// A packed by <see cref="ConvTiles.Pack{T}"/>, without a column matrix. Each sample is copied into a
+    /// zero-bordered buffer split into S × S stride phases (<see cref="CopyPadded{T}"/>; with S = 1 simply
+    /// (C, H + 2·PH, W + 2·PW)), each phase plane of row width wq = ⌈Wp/S⌉; an output computed at position
+    /// q = oh·wq + ow then reads, for tap (c, i, j), the phase element at q + <see cref="TapOffsets"/>(c, i, j), so
+    /// every row of the implicit column matrix is the buffer read in place from its offset, and one
+    /// <see cref="ConvTiles.Multiply{T}(int, int, int, T*, T*, nint*, T*, nint)"/> of width OH·wq gives the sample's
+    /// outputs, of which the wq − OW wrapped columns per row are dropped when copying out (with the bias).</summary>
+    private static unsafe void ImplicitSweep<T>(T* x, int n, int c, int h, int w, int kh, int kw, int ph, int pw, int stride, T* packed,
+                                                int m, T* bias, T* y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int hp = h + 2 * ph, wp = w + 2 * pw, oh = hp - kh + 1, ow = wp - kw + 1, k = c * kh * kw, width = oh * wp;
-        int inPer = c * h * w, outPer = m * oh * ow, paddedPlane = hp * wp;
-        // The tiles read whole vectors: the last tap's row may run kw − 1 plus up to a vector past the buffer.
+        int hp = h + 2 * ph, wp = w + 2 * pw, oh = (hp - kh) / stride + 1, ow = (wp - kw) / stride + 1, k = c * kh * kw;
+        int hq = (hp + stride - 1) / stride, wq = (wp + stride - 1) / stride, width = oh * wq;
+        int inPer = c * h * w, outPer = m * oh * ow, phasePlane = hq * wq, channelStride = stride * stride * phasePlane;
+        // The tiles read whole vectors: the last tap's row may run ⌊(KW − 1)/S⌋ plus up to a vector past the buffer.
         int slack = kw + Vector512<T>.Count;
         nint ax = (nint)x, ay = (nint)y, ak = (nint)packed, ab = (nint)bias;
         int parts = (int)Math.Clamp(Math.Min(Threading.NumThreads, (long)n * m * k * width / Threading.GrainSize), 1, Math.Max(n, 1));
         Threading.For(parts, part =>
         {
             int n0 = (int)((long)part * n / parts), n1 = (int)((long)(part + 1) * n / parts);
-            T[] padded = ArrayPool<T>.Shared.Rent(c * paddedPlane + slack), product = ArrayPool<T>.Shared.Rent(m * width);
+            T[] padded = ArrayPool<T>.Shared.Rent(c * channelStride + slack), product = ArrayPool<T>.Shared.Rent(m * width);
             nint[] offsets = ArrayPool<nint>.Shared.Rent(k);
-            for (int ci = 0; ci < c; ci++)
-                for (int i = 0; i < kh; i++)
-                    for (int j = 0; j < kw; j++) offsets[(ci * kh + i) * kw + j] = ci * paddedPlane + i * wp + j;
+            TapOffsets(offsets, c, kh, kw, stride, wq, channelStride, phasePlane);
             // Borders and slack stay zero: only the interior is overwritten per sample.
-            padded.AsSpan(0, c * paddedPlane + slack).Clear();
+            padded.AsSpan(0, c * channelStride + slack).Clear();
             fixed (T* pp = padded, po = product)
             fixed (nint* po2 = offsets)
             {
                 for (int s = n0; s < n1; s++)
                 {
-                    T* xs = (T*)ax + (long)s * inPer;
-                    for (int ci = 0; ci < c; ci++)
-                        for (int r = 0; r < h; r++)
-                            new ReadOnlySpan<T>(xs + (ci * h + r) * w, w).CopyTo(new Span<T>(pp + ci * paddedPlane + (r + ph) * wp + pw, w));
+                    CopyPadded((T*)ax + (long)s * inPer, c, h, w, ph, pw, stride, wq, pp, channelStride, phasePlane);
                     ConvTiles.Multiply(m, width, k, (T*)ak, pp, po2, po, width);
                     T* ys = (T*)ay + (long)s * outPer;
                     for (int co = 0; co < m; co++)
                     {
                         for (int r = 0; r < oh; r++)
                         {
-                            var src = new ReadOnlySpan<T>(po + co * width + r * wp, ow);
+                            var src = new ReadOnlySpan<T>(po + co * width + r * wq, ow);
                             var dst = new Span<T>(ys + (co * oh + r) * ow, ow);
                             if (ab != 0) TensorPrimitives.Add(src, ((T*)ab)[co], dst);
                             else src.CopyTo(dst);
