@@ -20,6 +20,14 @@ namespace Nabla.Kernels;
 /// <see cref="ConvTiles"/> register tiles (weights packed once per call, no packing of the columns), which keeps even
 /// LeNet's 16 × 150 · 150 × 100 per-sample products wide. Elsewhere small products (few channels, the LeNet case) use
 /// the register-blocked <see cref="ConvGemm"/> and larger ones the packed <see cref="Gemm"/>.</para>
+/// <para>With AVX-512, ungrouped undilated convolutions skip the column matrix altogether (an implicit im2col): the
+/// sample is copied into a zero-bordered buffer split into stride phases, in which every row of col is the buffer
+/// read in place from a per-tap offset, so the tiles multiply the weights by the shifted input rows directly
+/// (forward, and the weight gradient as dot products of dy with those rows); for stride 1 the input gradient is
+/// the same sweep of dy with the flipped kernel, with nothing to fold. At ResNet's 16 to 64 channels the unfold and
+/// fold cost about as much as the products they feed (each column element is used only Cout times), so this takes
+/// the stride-1 3 × 3 products from 50 to 60 to about 80 GFLOP/s on one core. Outputs are computed over the padded
+/// row width and the wrapped columns dropped, so the path is taken only when that wastes at most 30 %.</para>
 /// </remarks>
 public static class Convolution
 {
