@@ -24,9 +24,6 @@ namespace Nabla.Kernels;
 /// </remarks>
 public static unsafe class GruKernel
 {
-    /// <summary>Batch rows per thread below which splitting the batch does not pay for the hand-off.</summary>
-    private const int MinRowsPerPart = 8;
-
     /// <summary>Runs the sequence. Writes the output y, the final state hn, the activated gates and the state before
     /// every step (what backward needs).</summary>
     /// <param name="shape">T, B, H and the layout.</param>
@@ -56,7 +53,7 @@ public static unsafe class GruKernel
         fixed (T* py = y, phn = hn, pg = gates, php = hPrev)
         {
             nint ay = (nint)py, ahn = (nint)phn, ag = (nint)pg, ahp = (nint)php, al = (nint)pl;
-            int nl = lengths.Length, parts = Parts(batch);
+            int nl = lengths.Length, parts = shape.Parts;
             Threading.For(parts, part =>
             {
                 int b0 = batch * part / parts, b1 = batch * (part + 1) / parts;
@@ -65,9 +62,6 @@ public static unsafe class GruKernel
             });
         }
     }
-
-    /// <summary>How many contiguous batch ranges to run in parallel.</summary>
-    private static int Parts(int batch) => Math.Max(1, Math.Min(Threading.NumThreads, batch / MinRowsPerPart));
 
     /// <summary>All steps for sequences b0..b1−1.</summary>
     private static void ForwardRows<T>(LstmShape shape, GemmPrepacked<T> w, int b0, int b1, ReadOnlySpan<int> lengths,
@@ -135,7 +129,7 @@ public static unsafe class GruKernel
         fixed (int* pl = lengths)
         {
             nint ag = (nint)pg, ahp = (nint)php, ady = (nint)pdy, adg = (nint)pdg, adh = (nint)pdh, al = (nint)pl;
-            int nl = lengths.Length, ndy = dy.Length, parts = Parts(batch);
+            int nl = lengths.Length, ndy = dy.Length, parts = shape.Parts;
             Threading.For(parts, part =>
             {
                 int b0 = batch * part / parts, b1 = batch * (part + 1) / parts;

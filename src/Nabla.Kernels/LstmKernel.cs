@@ -20,6 +20,12 @@ public readonly record struct LstmShape(int Steps, int Batch, int Hidden, bool B
 
     /// <summary>The time step processed s-th.</summary>
     public int Time(int s) => Reverse ? Steps - 1 - s : s;
+
+    /// <summary>Batch rows per thread below which splitting the batch does not pay for the hand-off.</summary>
+    private const int MinRowsPerPart = 8;
+
+    /// <summary>How many contiguous batch ranges the fused recurrent kernels run in parallel.</summary>
+    internal int Parts => Math.Max(1, Math.Min(Threading.NumThreads, Batch / MinRowsPerPart));
 }
 
 /// <summary>A whole LSTM layer direction over a sequence, fused: the recurrent matrix product of every step, the
@@ -41,9 +47,6 @@ public readonly record struct LstmShape(int Steps, int Batch, int Hidden, bool B
 /// </remarks>
 public static unsafe class LstmKernel
 {
-    /// <summary>Batch rows per thread below which splitting the batch does not pay for the hand-off.</summary>
-    private const int MinRowsPerPart = 8;
-
     /// <summary>Runs the sequence. Writes the output y, the final state (hn, cn), and what backward needs: the
     /// activated gates, the state before every step and tanh of every new cell state.</summary>
     /// <param name="shape">T, B, H and the layout.</param>
@@ -89,7 +92,7 @@ public static unsafe class LstmKernel
             nint agx = (nint)pgx, ay = (nint)py, ahn = (nint)phn, acn = (nint)pcn, ag = (nint)pg, ahp = (nint)php, acp = (nint)pcp, atc = (nint)ptc;
             nint al = (nint)pl;
             int nl = lengths.Length, ngx = gx.IsEmpty ? 0 : rowsH * 4;
-            int parts = Parts(batch);
+            int parts = shape.Parts;
             Threading.For(parts, part =>
             {
                 int b0 = batch * part / parts, b1 = batch * (part + 1) / parts;
@@ -99,9 +102,6 @@ public static unsafe class LstmKernel
             });
         }
     }
-
-    /// <summary>How many contiguous batch ranges to run in parallel.</summary>
-    private static int Parts(int batch) => Math.Max(1, Math.Min(Threading.NumThreads, batch / MinRowsPerPart));
 
     /// <summary>All steps for sequences b0..b1−1.</summary>
     private static void ForwardRows<T>(LstmShape shape, GemmPrepacked<T> w, int b0, int b1, ReadOnlySpan<T> gx, ReadOnlySpan<int> lengths,
@@ -185,7 +185,7 @@ public static unsafe class LstmKernel
         {
             nint ag = (nint)pg, ac = (nint)pc, atc = (nint)ptc, ady = (nint)pdy, adgx = (nint)pdgx, adh = (nint)pdh, adc = (nint)pdc, asc = (nint)ps, al = (nint)pl;
             int nl = lengths.Length, ndy = dy.Length;
-            int parts = Parts(batch);
+            int parts = shape.Parts;
             Threading.For(parts, part =>
             {
                 int b0 = batch * part / parts, b1 = batch * (part + 1) / parts;

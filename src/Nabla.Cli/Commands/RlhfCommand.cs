@@ -130,7 +130,9 @@ internal static class RlhfCommand
                                $"agrees with the labeler on [bold]{100 * accuracy:F1} %[/] of {chosen.Count - nTrain} held-out pairs.");
 
         // 3. PPO against the reward model, with a KL penalty to the original model.
-        string[] before = [.. Enumerable.Range(0, 4).Select(_ => Completion(policy.Generate(prompt, s.NewTokens, sampling, new Generator(s.Seed + 100 + _))))];
+        // Four completions with fixed seeds, drawn before and again after PPO, so the two lists compare like with like.
+        string[] Samples() => [.. Enumerable.Range(0, 4).Select(i => Completion(policy.Generate(prompt, s.NewTokens, sampling, new Generator(s.Seed + 100 + i))))];
+        string[] before = Samples();
         var trainer = new PpoTrainer(policy, reference, rm.Rewards, new Adam(policy.Parameters(), lr: s.Lr),
                                      new PpoOptions(BatchSize: s.Batch, NewTokens: s.NewTokens, KlCoef: s.Kl));
         var rows = new List<(int Step, double Reward, double Labeler, double Kl)>();
@@ -140,7 +142,7 @@ internal static class RlhfCommand
             rows.Add((i + 1, st.MeanReward, st.Sequences.Average(Score), st.MeanKl));
             return $"ppo {i + 1}/{s.Steps}  reward {st.MeanReward:F3}  \"{Markup.Escape(s.Prefer)}\" per completion {rows[^1].Labeler:F2}  KL {st.MeanKl:F2} nats";
         });
-        string[] after = [.. Enumerable.Range(0, 4).Select(_ => Completion(policy.Generate(prompt, s.NewTokens, sampling, new Generator(s.Seed + 100 + _))))];
+        string[] after = Samples();
 
         // 4. The run directory.
         JsonObject json = JsonNode.Parse(File.ReadAllText(Path.Combine(s.Model, "config.json")))!.AsObject();
